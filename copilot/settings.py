@@ -1,0 +1,79 @@
+"""The one place that reads the environment (`COPILOT_*`, `OPENAI_API_KEY`, `.env`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from copilot.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Runtime configuration; every field maps to `COPILOT_<FIELD>`."""
+
+    model_config = SettingsConfigDict(env_prefix="COPILOT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(
+        default=Path.home() / ".copilot",
+        description="Holds the SQLite file and the Chroma data; one directory per copy.",
+    )
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is SQLite in data_dir."
+    )
+    chroma_url: str | None = Field(
+        default=None, description="http://host:port of a Chroma server; default is on disk."
+    )
+    embeddings: Literal["local", "openai"] = "local"
+    embeddings_model: str = "text-embedding-3-small"
+    openai_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "COPILOT_OPENAI_API_KEY")
+    )
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    demo_dir: Path = PROJECT_ROOT / "examples" / "demo_team"
+    as_of: date | None = Field(
+        default=None, description="Date the diagnosis treats as today (overdue commitments)."
+    )
+    window_periods: int = Field(default=3, ge=1, le=24)
+    strong_attainment: float = Field(default=1.0, gt=0)
+    min_stage_volume: int = Field(default=5, ge=1)
+    chunk_tokens: int = Field(default=180, ge=32, le=512)
+    chunk_overlap: int = Field(default=40, ge=0, le=128)
+    context_tokens: int = Field(default=3000, ge=256)
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        """The records database URL, SQLite in the data directory unless configured."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'copilot.db'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        """Where the embedded Chroma keeps its files."""
+        return self.data_dir / "chroma"
+
+    def today(self) -> date:
+        """The diagnosis date: `COPILOT_AS_OF` when set, else the calendar date."""
+        return self.as_of or date.today()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Settings read once per process; fails fast naming the bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"COPILOT_{'_'.join(str(p) for p in err['loc']).upper()}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid configuration: {problems}") from exc
