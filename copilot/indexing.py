@@ -25,7 +25,7 @@ EMBED_BATCH = 32
 class Vectors(Protocol):
     """What indexing and retrieval need from a vector store."""
 
-    def hashes(self, collection: str, where: dict[str, Any]) -> dict[str, str]: ...
+    def hashes(self, collection: str, where: dict[str, Any] | None) -> dict[str, str]: ...
     def upsert(self, collection: str, chunks: Sequence[Chunk], vectors: Sequence[Any]) -> None: ...
     def delete(self, collection: str, ids: Sequence[str]) -> None: ...
 
@@ -104,12 +104,14 @@ class Indexer:
             for i, piece in enumerate(pieces)
         ]
 
-    def plan(self, collection: str, chunks: list[Chunk], sources: list[str]) -> SyncPlan:
-        """Compare wanted chunks of `sources` with what is stored."""
+    def plan(self, collection: str, chunks: list[Chunk], sources: list[str] | None) -> SyncPlan:
+        """Compare wanted chunks of `sources` (None: the whole collection) with what is stored."""
         plan = SyncPlan(collection)
         stored: dict[str, str] = {}
-        for start in range(0, len(sources), 500):
-            where = {"source_id": {"$in": sources[start : start + 500]}}
+        if sources is None:
+            stored = self.vectors.hashes(collection, None)
+        for start in range(0, len(sources or []), 500):
+            where = {"source_id": {"$in": (sources or [])[start : start + 500]}}
             stored.update(self.vectors.hashes(collection, where))
         wanted = {c.chunk_id for c in chunks}
         plan.stale = sorted(set(stored) - wanted)

@@ -45,8 +45,8 @@ class Settings(BaseSettings):
     window_periods: int = Field(default=3, ge=1, le=24)
     strong_attainment: float = Field(default=1.0, gt=0)
     min_stage_volume: int = Field(default=5, ge=1)
-    chunk_tokens: int = Field(default=180, ge=32, le=512)
-    chunk_overlap: int = Field(default=40, ge=0, le=128)
+    chunk_tokens: int = Field(default=120, ge=32, le=512)
+    chunk_overlap: int = Field(default=20, ge=0, le=128)
     context_tokens: int = Field(default=3000, ge=256)
 
     @property

@@ -72,8 +72,8 @@ class ChromaVectors:
             )
         return self._collections[name]
 
-    def hashes(self, collection: str, where: dict[str, Any]) -> dict[str, str]:
-        """Stored chunk id -> content hash for the records matching `where`."""
+    def hashes(self, collection: str, where: dict[str, Any] | None) -> dict[str, str]:
+        """Stored chunk id -> content hash for the records matching `where` (None: all)."""
         try:
             got = self._collection(collection).get(where=where, include=["metadatas"])
         except Exception as exc:

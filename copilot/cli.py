@@ -1,0 +1,208 @@
+"""The `copilot` command line: set up, import, list and diagnose reps (typer + rich)."""
+
+from __future__ import annotations
+
+import functools
+import json
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from copilot.errors import CopilotError
+from copilot.ingest import IngestReport, ingest
+from copilot.render import diagnosis_view, ingest_table, reps_table
+from copilot.services import Services
+from copilot.settings import get_settings
+
+app = typer.Typer(
+    help="Sales-coaching copilot: diagnoses and coaching drafts grounded in each rep's record.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+out = Console()
+err = Console(stderr=True)
+P = ParamSpec("P")
+R = TypeVar("R")
+JsonFlag = Annotated[
+    bool, typer.Option("--json", help="Print one JSON document instead of tables.")
+]
+
+
+class KindChoice(StrEnum):
+    reps = "reps"
+    activity = "activity"
+    calls = "calls"
+    sessions = "sessions"
+
+
+def _errors_to_exit(func: Callable[P, R]) -> Callable[P, R]:
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except CopilotError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
+            raise typer.Exit(1) from exc
+
+    return wrapper
+
+
+def _emit(data: Any) -> None:
+    typer.echo(json.dumps(data, indent=2, default=str))
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    )
+
+
+def _init(services: Services) -> int:
+    with _progress() as bar:
+        task = bar.add_task("indexing knowledge cards", total=None)
+        plan = services.init(lambda n: bar.advance(task, n))
+    return len(plan.to_embed)
+
+
+def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> IngestReport:
+    with _progress() as bar:
+        task = bar.add_task("embedding call notes", total=None)
+
+        def tick(_stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return ingest(services.store, services.indexer, files, kind.value if kind else None, tick)
+
+
+@app.command()
+@_errors_to_exit
+def init() -> None:
+    """Create the database schema and index the knowledge corpus (safe to re-run)."""
+    services = Services(get_settings())
+    embedded = _init(services)
+    err.print(f"ready: {services.settings.data_dir} ({embedded} knowledge chunks embedded)")
+
+
+@app.command("ingest")
+@_errors_to_exit
+def ingest_command(
+    files: Annotated[
+        list[Path], typer.Argument(help="reps.csv, activity.csv, calls.jsonl, sessions.jsonl")
+    ],
+    kind: Annotated[
+        KindChoice | None, typer.Option(help="What the files hold, if their names do not say.")
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Import canonical files; all-or-nothing, and re-importing the same file changes nothing."""
+    services = Services(get_settings())
+    services.store.create_schema()
+    report = _ingest(services, files, kind)
+    if as_json:
+        _emit(
+            {
+                "files": [vars(f) for f in report.files],
+                "chunks_embedded": report.chunks_embedded,
+                "chunks_reused": report.chunks_reused,
+                "chunks_deleted": report.chunks_deleted,
+            }
+        )
+    else:
+        out.print(ingest_table(report))
+
+
+@app.command()
+@_errors_to_exit
+def reps(
+    team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List reps with quadrant and focus, in coaching-priority order."""
+    services = Services(get_settings())
+    services.store.create_schema()
+    found = services.diagnoser.team(team)
+    if as_json:
+        _emit(
+            [
+                {
+                    "rank": i,
+                    "rep_id": d.rep_id,
+                    "name": d.name,
+                    "team": d.team,
+                    "quadrant": d.quadrant,
+                    "attainment": d.results.attainment,
+                    "desire": d.desire.level,
+                    "abstain": d.abstain,
+                    "focus": d.focus.capability if d.focus else None,
+                    "lost_wins": d.focus.lost_wins if d.focus else None,
+                    "overdue_commitments": len(d.overdue_commitments),
+                }
+                for i, d in enumerate(found, start=1)
+            ]
+        )
+    else:
+        out.print(reps_table(found))
+
+
+@app.command()
+@_errors_to_exit
+def diagnose(
+    rep_id: Annotated[str, typer.Argument(help="The rep's id, as in reps.csv.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Diagnose one rep: quadrant, funnel gaps, the single focus (or abstention) and evidence."""
+    services = Services(get_settings())
+    services.store.create_schema()
+    diagnosis = services.diagnoser.rep(rep_id)
+    if as_json:
+        _emit(diagnosis.model_dump(mode="json"))
+    else:
+        out.print(diagnosis_view(diagnosis))
+
+
+@app.command()
+@_errors_to_exit
+def search(
+    query: Annotated[str, typer.Argument(help="What to look for in call notes.")],
+    team: Annotated[str, typer.Option(help="The team whose notes to search.")],
+    rep: Annotated[str | None, typer.Option(help="Only this rep's notes.")] = None,
+    k: Annotated[int, typer.Option(min=1, max=50, help="How many chunks.")] = 5,
+    as_json: JsonFlag = False,
+) -> None:
+    """Semantic search over a team's call notes (the retrieval the drafts use)."""
+    hits = Services(get_settings()).retriever.evidence(team, query, k, rep)
+    if as_json:
+        _emit([h.model_dump() for h in hits])
+        return
+    for h in hits:
+        out.print(f"[bold]{h.evidence_id}[/] ({h.rep_id}, distance {h.distance:.3f})")
+        out.print(h.text, markup=False, highlight=False)
+        out.print()
+
+
+@app.command()
+@_errors_to_exit
+def demo() -> None:
+    """Set up, load the demo teams from examples/demo_team and print every team's diagnoses."""
+    services = Services(get_settings())
+    settings = services.settings
+    err.print(f"data directory: {settings.data_dir}")
+    _init(services)
+    files = sorted(p for p in settings.demo_dir.iterdir() if p.suffix in {".csv", ".jsonl"})
+    out.print(ingest_table(_ingest(services, files, None)))
+    diagnoses = services.diagnoser.team()
+    for team in sorted({d.team for d in diagnoses}):
+        team_view = [d for d in diagnoses if d.team == team]
+        out.print(reps_table(team_view, title=f"Team {team}: coaching-priority order"))
+        out.print(diagnosis_view(team_view[0]))
+    out.print("Next: `copilot diagnose REP_ID` for any rep, `copilot reps --json` for data.")
