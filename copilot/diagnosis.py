@@ -37,11 +37,10 @@ def _totals(rows: Sequence[Activity]) -> dict[str, float]:
     return {f: float(sum(getattr(r, f) for r in rows)) for f in (*funnel.FIELDS, "revenue")}
 
 
-def team_context(session: Session, team: str, settings: Settings, today: date) -> TeamContext:
-    """The team's window (latest periods up to today), benchmarks and average deal."""
+def team_context(session: Session, team: str, settings: Settings) -> TeamContext:
+    """The team's window (its latest periods), benchmarks and average deal."""
     reps = Store.reps(session, team)
-    month = today.strftime("%Y-%m")
-    activity = [a for a in Store.activity(session, [r.rep_id for r in reps]) if a.period <= month]
+    activity = Store.activity(session, [r.rep_id for r in reps])
     window = sorted({a.period for a in activity})[-settings.window_periods :]
     rows: dict[str, list[Activity]] = {r.rep_id: [] for r in reps}
     for a in activity:
@@ -176,7 +175,7 @@ class Diagnoser:
         today = self.settings.today()
         with self.store.sessions() as session:
             rep = self.store.rep(session, rep_id, team)
-            ctx = team_context(session, rep.team, self.settings, today)
+            ctx = team_context(session, rep.team, self.settings)
             return diagnose(rep, session, ctx, self.settings, today)
 
     def team(self, team: str | None = None) -> list[Diagnosis]:
@@ -186,7 +185,7 @@ class Diagnoser:
         with self.store.sessions() as session:
             teams = [team] if team else Store.teams(session)
             for name in teams:
-                ctx = team_context(session, name, self.settings, today)
+                ctx = team_context(session, name, self.settings)
                 out += [
                     diagnose(r, session, ctx, self.settings, today)
                     for r in Store.reps(session, name)

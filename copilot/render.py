@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich import box
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -29,37 +30,33 @@ def reps_table(
     diagnoses: Sequence[Diagnosis], title: str = "Reps in coaching-priority order"
 ) -> Table:
     """One row per rep: quadrant, attainment, desire, focus and what is at stake."""
-    table = Table(title=title, title_justify="left")
-    for name in (
-        "#",
-        "rep",
-        "name",
-        "team",
-        "quadrant",
-        "attain.",
-        "desire",
-        "focus",
-        "lost wins",
-        "overdue",
-    ):
-        table.add_column(
-            name, justify="right" if name in {"#", "attain.", "lost wins", "overdue"} else "left"
-        )
+    show_team = len({d.team for d in diagnoses}) > 1
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("rep")
+    table.add_column("name", max_width=18)
+    if show_team:
+        table.add_column("team", max_width=16)
+    table.add_column("quadrant")
+    table.add_column("attain", justify="right")
+    table.add_column("desire")
+    table.add_column("focus")
+    table.add_column("wins lost", justify="right")
+    table.add_column("overdue", justify="right")
     for i, d in enumerate(diagnoses, start=1):
         focus = d.focus.capability if d.focus else Text("abstain", style="italic dim")
-        lost = f"{d.focus.lost_wins:.2f}" if d.focus else "-"
-        table.add_row(
-            str(i),
-            d.rep_id,
-            d.name,
-            d.team,
+        cells: list[RenderableType] = [str(i), d.rep_id, d.name]
+        if show_team:
+            cells.append(d.team)
+        cells += [
             Text(d.quadrant, style=QUADRANT_STYLE[d.quadrant]),
             _pct(d.results.attainment),
-            f"{d.desire.level} ({d.desire.score:+.2f})",
+            d.desire.level,
             focus,
-            lost,
-            str(len(d.overdue_commitments)) or "",
-        )
+            f"{d.focus.lost_wins:.1f}" if d.focus else "-",
+            str(len(d.overdue_commitments)),
+        ]
+        table.add_row(*cells)
     return table
 
 
@@ -75,7 +72,7 @@ def diagnosis_view(d: Diagnosis) -> RenderableType:
     axes.add_row("desire", d.desire.level, f"score {d.desire.score:+.2f}; {d.desire.rule}")
     for s in d.desire.signals:
         axes.add_row("", f"{s.points:+.2f}", f"{s.signal}: {s.value}")
-    funnel = Table("capability", "stage", "rep", "team median", "team p75", "lost wins")
+    funnel = Table("capability", "stage", "rep", "median", "p75", "wins lost", box=box.SIMPLE_HEAD)
     for r in d.funnel:
         lost = f"{r.lost_wins:.2f}" if r.lost_outputs else "-"
         funnel.add_row(

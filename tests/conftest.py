@@ -53,8 +53,14 @@ def two_teams() -> TeamFiles:
         team.months(rep, funnel(400, 0.25, 0.4, 0.5, 0.5, 0.3), quota=50000, revenue=40000)
     team.call("CA1", "A1", account="Northwind", summary="Pricing came up before discovery.")
     team.call("CA2", "A2", account="Contoso", summary="Rep booked a follow-up demo with Contoso.")
-    team.call("CB1", "B1", account="Globex", summary="Brianna Voss handled the Globex renewal.",
-              transcript="Rep: thanks for joining.\nProspect: the canary is BETA-SECRET-7731.")
-    team.session("S1", "A1", "2026-10-01", [("K1", "2026-10-15", "done"),
-                                            ("K2", "2026-11-01", "open")])
+    team.call(
+        "CB1",
+        "B1",
+        account="Globex",
+        summary="Brianna Voss handled the Globex renewal.",
+        transcript="Rep: thanks for joining.\nProspect: the canary is BETA-SECRET-7731.",
+    )
+    team.session(
+        "S1", "A1", "2026-10-01", [("K1", "2026-10-15", "done"), ("K2", "2026-11-01", "open")]
+    )
     return team

@@ -25,7 +25,7 @@ class FakeEmbeddings(Embeddings):
     def _vector(self, text: str) -> list[float]:
         v = [0.0] * 64
         for word in re.findall(r"[a-z0-9]+", text.lower()):
-            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0  # noqa: S324
+            v[int(hashlib.md5(word.encode()).hexdigest(), 16) % 64] += 1.0
         norm = math.sqrt(sum(x * x for x in v)) or 1.0
         return [x / norm for x in v]
 

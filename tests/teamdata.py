@@ -8,10 +8,29 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REP_COLUMNS = "rep_id,name,email,team,manager,role,start_date,goal,desire_rating".split(",")
-ACTIVITY_COLUMNS = (
-    "rep_id,period,quota,revenue,dials,conversations,meetings,demos,proposals,wins".split(",")
-)
+REP_COLUMNS = [
+    "rep_id",
+    "name",
+    "email",
+    "team",
+    "manager",
+    "role",
+    "start_date",
+    "goal",
+    "desire_rating",
+]
+ACTIVITY_COLUMNS = [
+    "rep_id",
+    "period",
+    "quota",
+    "revenue",
+    "dials",
+    "conversations",
+    "meetings",
+    "demos",
+    "proposals",
+    "wins",
+]
 PERIODS = ("2026-08", "2026-09", "2026-10")
 
 
@@ -34,40 +53,72 @@ class TeamFiles:
 
     def rep(self, rep_id: str, team: str = "alpha", **extra: Any) -> None:
         row = {
-            "rep_id": rep_id, "name": f"Rep {rep_id}", "email": f"{rep_id.lower()}@example.com",
-            "team": team, "manager": f"Manager {team}", "role": "Account Executive",
-            "start_date": "2025-01-06", "goal": "", "desire_rating": "",
+            "rep_id": rep_id,
+            "name": f"Rep {rep_id}",
+            "email": f"{rep_id.lower()}@example.com",
+            "team": team,
+            "manager": f"Manager {team}",
+            "role": "Account Executive",
+            "start_date": "2025-01-06",
+            "goal": "",
+            "desire_rating": "",
         }
         self.reps.append(row | extra)
 
-    def months(self, rep_id: str, counts: list[int], quota: float, revenue: float,
-               periods: tuple[str, ...] = PERIODS) -> None:
+    def months(
+        self,
+        rep_id: str,
+        counts: list[int],
+        quota: float,
+        revenue: float,
+        periods: tuple[str, ...] = PERIODS,
+    ) -> None:
         names = ACTIVITY_COLUMNS[4:]
         for period in periods:
             row = {"rep_id": rep_id, "period": period, "quota": quota, "revenue": revenue}
             self.activity.append(row | dict(zip(names, counts, strict=True)))
 
     def call(self, call_id: str, rep_id: str, **extra: Any) -> None:
-        row = {"call_id": call_id, "rep_id": rep_id, "date": "2026-10-14", "account": "Acme",
-               "stage": "discovery", "source": "observed", "summary": f"Call {call_id}."}
+        row = {
+            "call_id": call_id,
+            "rep_id": rep_id,
+            "date": "2026-10-14",
+            "account": "Acme",
+            "stage": "discovery",
+            "source": "observed",
+            "summary": f"Call {call_id}.",
+        }
         self.calls.append(row | extra)
 
-    def session(self, session_id: str, rep_id: str, date: str,
-                commitments: list[tuple[str, str, str]]) -> None:
-        self.sessions.append({
-            "session_id": session_id, "rep_id": rep_id, "date": date, "focus": "discovery",
-            "notes": "Reviewed the last call.",
-            "commitments": [
-                {"commitment_id": cid, "text": f"Commitment {cid}", "due": due, "status": status}
-                for cid, due, status in commitments
-            ],
-        })
+    def session(
+        self, session_id: str, rep_id: str, date: str, commitments: list[tuple[str, str, str]]
+    ) -> None:
+        self.sessions.append(
+            {
+                "session_id": session_id,
+                "rep_id": rep_id,
+                "date": date,
+                "focus": "discovery",
+                "notes": "Reviewed the last call.",
+                "commitments": [
+                    {
+                        "commitment_id": cid,
+                        "text": f"Commitment {cid}",
+                        "due": due,
+                        "status": status,
+                    }
+                    for cid, due, status in commitments
+                ],
+            }
+        )
 
     def write(self, directory: Path) -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
         paths = []
-        for name, columns, rows in (("reps.csv", REP_COLUMNS, self.reps),
-                                    ("activity.csv", ACTIVITY_COLUMNS, self.activity)):
+        for name, columns, rows in (
+            ("reps.csv", REP_COLUMNS, self.reps),
+            ("activity.csv", ACTIVITY_COLUMNS, self.activity),
+        ):
             if rows:
                 with (directory / name).open("w", newline="") as fh:
                     writer = csv.DictWriter(fh, fieldnames=columns)

@@ -13,7 +13,11 @@ from copilot.services import Services
 from tests.teamdata import TeamFiles, funnel
 
 NORMAL = (0.25, 0.4, 0.5, 0.5, 0.3)
-DONE3 = [("{}1", "2026-09-01", "done"), ("{}2", "2026-10-01", "done"), ("{}3", "2026-10-20", "done")]
+DONE3 = [
+    ("{}1", "2026-09-01", "done"),
+    ("{}2", "2026-10-01", "done"),
+    ("{}3", "2026-10-20", "done"),
+]
 
 
 def _commitments(prefix: str, spec: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
@@ -30,7 +34,9 @@ def crafted(services: Services, tmp_path: Path) -> Services:
     t.rep("S", desire_rating="5", goal="Run my own territory next year")
     t.months("S", funnel(1000, 0.25, 0.4, 0.2, 0.5, 0.2), quota=30000, revenue=15000)
     t.session("SS1", "S", "2026-09-15", _commitments("S", DONE3))
-    t.session("SS2", "S", "2026-10-30", [("S9", "2026-11-01", "open"), ("S8", "2026-12-05", "open")])
+    t.session(
+        "SS2", "S", "2026-10-30", [("S9", "2026-11-01", "open"), ("S8", "2026-12-05", "open")]
+    )
     t.call("CS1", "S", stage="discovery", summary="Asked one question, then demoed.")
     t.call("CS2", "S", stage="closing", source="self", summary="Sent the proposal.")
     # Closing gap that costs more than a slight discovery gap.
@@ -44,12 +50,25 @@ def crafted(services: Services, tmp_path: Path) -> Services:
     # Independent: above quota, low desire, commitments not kept.
     t.rep("I", desire_rating="1")
     t.months("I", funnel(1000, 0.3, 0.3, 0.5, 0.5, 0.35), quota=30000, revenue=39000)
-    t.session("SI1", "I", "2026-09-01", [("I1", "2026-09-20", "dropped"), ("I2", "2026-10-01", "open")])
+    t.session(
+        "SI1", "I", "2026-09-01", [("I1", "2026-09-20", "dropped"), ("I2", "2026-10-01", "open")]
+    )
     # Detractor: under quota, low desire.
     t.rep("D", desire_rating="2")
     t.months("D", funnel(1000, 0.15, 0.4, 0.5, 0.5, 0.3), quota=30000, revenue=14000)
-    t.session("SD1", "D", "2026-09-01", _commitments("D", [("{}1", "2026-09-10", "dropped"),
-              ("{}2", "2026-10-01", "open"), ("{}3", "2026-10-10", "open")]))
+    t.session(
+        "SD1",
+        "D",
+        "2026-09-01",
+        _commitments(
+            "D",
+            [
+                ("{}1", "2026-09-10", "dropped"),
+                ("{}2", "2026-10-01", "open"),
+                ("{}3", "2026-10-10", "open"),
+            ],
+        ),
+    )
     # Unknown desire: no rating, no commitments.
     t.rep("U", goal="Learn enterprise selling")
     t.months("U", funnel(1000, 0.25, 0.2, 0.5, 0.5, 0.3), quota=30000, revenue=20000)
@@ -70,8 +89,16 @@ def _d(services: Services, rep_id: str) -> Diagnosis:
 
 def test_each_quadrant(crafted: Services) -> None:
     got = {r: _d(crafted, r).quadrant for r in ("S", "C", "A", "I", "D", "U", "H", "N1")}
-    assert got == {"S": "striver", "C": "striver", "A": "achiever", "I": "independent",
-                   "D": "detractor", "U": "unknown", "H": "unknown", "N1": "unknown"}
+    assert got == {
+        "S": "striver",
+        "C": "striver",
+        "A": "achiever",
+        "I": "independent",
+        "D": "detractor",
+        "U": "unknown",
+        "H": "unknown",
+        "N1": "unknown",
+    }
 
 
 def test_unknown_desire_says_what_to_collect(crafted: Services) -> None:

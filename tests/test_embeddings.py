@@ -25,9 +25,11 @@ def test_vectors_are_unit_length_and_384d(minilm: MiniLMEmbeddings) -> None:
 
 def test_similar_texts_are_closer(minilm: MiniLMEmbeddings) -> None:
     q = np.array(minilm.embed_query("the customer pushed back on price"))
-    near, far = np.array(minilm.embed_documents(
-        ["The customer said the price is too high.", "We booked a demo for Tuesday."]
-    ))
+    near, far = np.array(
+        minilm.embed_documents(
+            ["The customer said the price is too high.", "We booked a demo for Tuesday."]
+        )
+    )
     assert q @ near > q @ far + 0.2
 
 
@@ -41,7 +43,9 @@ def test_order_is_kept_across_length_sorted_batches(minilm: MiniLMEmbeddings) ->
 
 def test_openai_needs_a_key(settings: Settings) -> None:
     with pytest.raises(ConfigError, match="OPENAI_API_KEY"):
-        build_embeddings(settings.model_copy(update={"embeddings": "openai", "openai_api_key": None}))
+        build_embeddings(
+            settings.model_copy(update={"embeddings": "openai", "openai_api_key": None})
+        )
 
 
 def test_model_id_is_stable(minilm: MiniLMEmbeddings) -> None:

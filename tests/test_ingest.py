@@ -44,11 +44,15 @@ def _one(errors: list[RowError], file: str, line: int, field: str) -> RowError:
     return found[0]
 
 
-def test_good_import_writes_rows_and_chunks(services: Services, two_teams: TeamFiles,
-                                            tmp_path: Path) -> None:
+def test_good_import_writes_rows_and_chunks(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
     report = ingest(services.store, services.indexer, two_teams.write(tmp_path / "in"))
     assert [(f.kind, f.inserted) for f in report.files] == [
-        ("reps", 3), ("activity", 9), ("calls", 3), ("sessions", 1)
+        ("reps", 3),
+        ("activity", 9),
+        ("calls", 3),
+        ("sessions", 1),
     ]
     assert _row_counts(services)["commitments"] == 2
     assert _chunk_count(services, "alpha") == 2
@@ -88,15 +92,16 @@ def test_duplicate_commitment_id_across_sessions(
     services: Services, two_teams: TeamFiles, tmp_path: Path
 ) -> None:
     two_teams.session("S2", "A2", "2026-10-02", [("K1", "2026-10-20", "open")])
-    error = _one(_errors(services, two_teams.write(tmp_path)), "sessions.jsonl", 2,
-                 "commitment_id")
+    error = _one(_errors(services, two_teams.write(tmp_path)), "sessions.jsonl", 2, "commitment_id")
     assert "duplicate" in error.message
 
 
 def test_missing_and_unknown_column(services: Services, tmp_path: Path) -> None:
     path = tmp_path / "reps.csv"
-    path.write_text("rep_id,name,team,manager,role,start_date,goal,desire_ratng\n"
-                    "A1,Ann,alpha,Max,AE,2025-01-01,,\n")
+    path.write_text(
+        "rep_id,name,team,manager,role,start_date,goal,desire_ratng\n"
+        "A1,Ann,alpha,Max,AE,2025-01-01,,\n"
+    )
     errors = _errors(services, [path])
     assert "the header must be" in _one(errors, "reps.csv", 1, "email").fix
     assert _one(errors, "reps.csv", 1, "desire_rating").message == "column is missing"
@@ -126,8 +131,9 @@ def test_wrong_type(services: Services, two_teams: TeamFiles, tmp_path: Path) ->
     assert "list" in _one(errors, "sessions.jsonl", 1, "commitments").fix
 
 
-def test_bad_enum_and_nested_field(services: Services, two_teams: TeamFiles,
-                                   tmp_path: Path) -> None:
+def test_bad_enum_and_nested_field(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
     two_teams.calls[0]["source"] = "heard"
     two_teams.sessions[0]["commitments"][1]["due"] = "next week"
     errors = _errors(services, two_teams.write(tmp_path))
@@ -153,14 +159,14 @@ def test_error_names_the_file_line_and_field_in_text(
     assert "nothing was written" in str(caught.value)
 
 
-def test_one_bad_file_blocks_every_file(services: Services, two_teams: TeamFiles,
-                                        tmp_path: Path) -> None:
+def test_one_bad_file_blocks_every_file(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
     two_teams.calls[2]["date"] = "yesterday"
     _errors(services, two_teams.write(tmp_path))  # reps.csv alone was valid: still nothing
 
 
-def test_reimport_changes_nothing(services: Services, two_teams: TeamFiles,
-                                  tmp_path: Path) -> None:
+def test_reimport_changes_nothing(services: Services, two_teams: TeamFiles, tmp_path: Path) -> None:
     paths = two_teams.write(tmp_path)
     ingest(services.store, services.indexer, paths)
     before = _row_counts(services)
@@ -220,8 +226,7 @@ def test_id_owned_by_another_rep_is_refused(
 ) -> None:
     ingest(services.store, services.indexer, two_teams.write(tmp_path / "v1"))
     moved = TeamFiles(calls=[dict(two_teams.calls[2], rep_id="A1")])
-    error = _one(_errors_after(services, moved.write(tmp_path / "v2")), "calls.jsonl", 1,
-                 "call_id")
+    error = _one(_errors_after(services, moved.write(tmp_path / "v2")), "calls.jsonl", 1, "call_id")
     assert "belongs to another rep" in error.message
 
 
@@ -231,8 +236,7 @@ def _errors_after(services: Services, paths: list[Path]) -> list[RowError]:
     return caught.value.errors
 
 
-def test_team_change_moves_chunks(services: Services, two_teams: TeamFiles,
-                                  tmp_path: Path) -> None:
+def test_team_change_moves_chunks(services: Services, two_teams: TeamFiles, tmp_path: Path) -> None:
     ingest(services.store, services.indexer, two_teams.write(tmp_path / "v1"))
     two_teams.reps[1]["team"] = "beta"
     ingest(services.store, services.indexer, [two_teams.write(tmp_path / "v2")[0]])
@@ -247,8 +251,9 @@ def test_unrecognised_file_name(services: Services, tmp_path: Path) -> None:
     assert "--kind" in error.fix
 
 
-def test_kind_option_overrides_the_name(services: Services, two_teams: TeamFiles,
-                                        tmp_path: Path) -> None:
+def test_kind_option_overrides_the_name(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
     path = two_teams.write(tmp_path)[0].rename(tmp_path / "people.csv")
     report = ingest(services.store, services.indexer, [path], kind="reps")
     assert report.files[0].inserted == 3

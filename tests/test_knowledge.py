@@ -37,7 +37,9 @@ def test_cliche_list() -> None:
 
 
 def test_bad_card_is_reported_by_file(tmp_path: Path) -> None:
-    (tmp_path / "x.md").write_text("---\nid: y\nkind: sermon\ntitle: T\nsource: seed 000\n---\nBody\n")
+    (tmp_path / "x.md").write_text(
+        "---\nid: y\nkind: sermon\ntitle: T\nsource: seed 000\n---\nBody\n"
+    )
     with pytest.raises(ImportValidationError) as caught:
         load_cards(tmp_path)
     fields = {(e.file, e.field) for e in caught.value.errors}

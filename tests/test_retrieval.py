@@ -35,7 +35,7 @@ def _foreign(retriever: Retriever, team: str) -> list[str]:
     leaked: list[str] = []
     for query in QUERIES:
         for chunk in retriever.evidence(team, query, k=10):
-            if chunk.team != team or "SECRET" in chunk.text and team != "beta":
+            if chunk.team != team or ("SECRET" in chunk.text and team != "beta"):
                 leaked.append(chunk.chunk_id)
     return leaked
 
@@ -63,11 +63,19 @@ def test_rep_scope(three_teams: Services) -> None:
 
 def _leaky_hits() -> list[Hit]:
     return [
-        Hit("call:CB1:transcript:0", "canary BETA-SECRET-7731", {"team": "beta", "rep_id": "B1",
-            "source_id": "call:CB1"}, 0.1),
+        Hit(
+            "call:CB1:transcript:0",
+            "canary BETA-SECRET-7731",
+            {"team": "beta", "rep_id": "B1", "source_id": "call:CB1"},
+            0.1,
+        ),
         Hit("call:CX:summary:0", "no team key at all", {"rep_id": "B1"}, 0.2),
-        Hit("call:CA1:summary:0", "Northwind pricing", {"team": "alpha", "rep_id": "A1",
-            "source_id": "call:CA1"}, 0.3),
+        Hit(
+            "call:CA1:summary:0",
+            "Northwind pricing",
+            {"team": "alpha", "rep_id": "A1", "source_id": "call:CA1"},
+            0.3,
+        ),
     ]
 
 
