@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import functools
-import json
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.markdown import Markdown
 
-from copilot.errors import CopilotError
+from copilot.cli_drafting import ask, check, draft_app, verdict_table
+from copilot.console import JsonFlag, emit, err, errors_to_exit, out, progress
+from copilot.draft_markdown import to_markdown
+from copilot.draft_schemas import DraftKind
+from copilot.drafting import Drafter, DraftRequest
 from copilot.ingest import IngestReport, ingest
+from copilot.llm import build_chat_model, model_name
 from copilot.render import diagnosis_view, ingest_table, reps_table
 from copilot.services import Services
 from copilot.settings import get_settings
@@ -24,13 +25,9 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
 )
-out = Console()
-err = Console(stderr=True)
-P = ParamSpec("P")
-R = TypeVar("R")
-JsonFlag = Annotated[
-    bool, typer.Option("--json", help="Print one JSON document instead of tables.")
-]
+app.add_typer(draft_app, name="draft")
+app.command()(ask)
+app.command()(check)
 
 
 class KindChoice(StrEnum):
@@ -40,42 +37,15 @@ class KindChoice(StrEnum):
     sessions = "sessions"
 
 
-def _errors_to_exit(func: Callable[P, R]) -> Callable[P, R]:
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except CopilotError as exc:
-            err.print(f"[bold red]error:[/] {exc}", markup=True, highlight=False)
-            raise typer.Exit(1) from exc
-
-    return wrapper
-
-
-def _emit(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, default=str))
-
-
-def _progress() -> Progress:
-    return Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    )
-
-
 def _init(services: Services) -> int:
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task("indexing knowledge cards", total=None)
         plan = services.init(lambda n: bar.advance(task, n))
     return len(plan.to_embed)
 
 
 def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> IngestReport:
-    with _progress() as bar:
+    with progress() as bar:
         task = bar.add_task("embedding call notes", total=None)
 
         def tick(_stage: str, done: int, total: int) -> None:
@@ -85,7 +55,7 @@ def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> I
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def init() -> None:
     """Create the database schema and index the knowledge corpus (safe to re-run)."""
     services = Services(get_settings())
@@ -94,7 +64,7 @@ def init() -> None:
 
 
 @app.command("ingest")
-@_errors_to_exit
+@errors_to_exit
 def ingest_command(
     files: Annotated[
         list[Path], typer.Argument(help="reps.csv, activity.csv, calls.jsonl, sessions.jsonl")
@@ -109,7 +79,7 @@ def ingest_command(
     services.store.create_schema()
     report = _ingest(services, files, kind)
     if as_json:
-        _emit(
+        emit(
             {
                 "files": [vars(f) for f in report.files],
                 "chunks_embedded": report.chunks_embedded,
@@ -122,7 +92,7 @@ def ingest_command(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def reps(
     team: Annotated[str | None, typer.Option(help="Only this team.")] = None,
     as_json: JsonFlag = False,
@@ -132,7 +102,7 @@ def reps(
     services.store.create_schema()
     found = services.diagnoser.team(team)
     if as_json:
-        _emit(
+        emit(
             [
                 {
                     "rank": i,
@@ -155,7 +125,7 @@ def reps(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def diagnose(
     rep_id: Annotated[str, typer.Argument(help="The rep's id, as in reps.csv.")],
     as_json: JsonFlag = False,
@@ -165,13 +135,13 @@ def diagnose(
     services.store.create_schema()
     diagnosis = services.diagnoser.rep(rep_id)
     if as_json:
-        _emit(diagnosis.model_dump(mode="json"))
+        emit(diagnosis.model_dump(mode="json"))
     else:
         out.print(diagnosis_view(diagnosis))
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def search(
     query: Annotated[str, typer.Argument(help="What to look for in call notes.")],
     team: Annotated[str, typer.Option(help="The team whose notes to search.")],
@@ -182,7 +152,7 @@ def search(
     """Semantic search over a team's call notes (the retrieval the drafts use)."""
     hits = Services(get_settings()).retriever.evidence(team, query, k, rep)
     if as_json:
-        _emit([h.model_dump() for h in hits])
+        emit([h.model_dump() for h in hits])
         return
     for h in hits:
         out.print(f"[bold]{h.evidence_id}[/] ({h.rep_id}, distance {h.distance:.3f})")
@@ -191,9 +161,9 @@ def search(
 
 
 @app.command()
-@_errors_to_exit
+@errors_to_exit
 def demo() -> None:
-    """Set up, load the demo teams from examples/demo_team and print every team's diagnoses."""
+    """Set up, load the demo teams, print their diagnoses and draft for the top-priority rep."""
     services = Services(get_settings())
     settings = services.settings
     err.print(f"data directory: {settings.data_dir}")
@@ -204,5 +174,17 @@ def demo() -> None:
     for team in sorted({d.team for d in diagnoses}):
         team_view = [d for d in diagnoses if d.team == team]
         out.print(reps_table(team_view, title=f"Team {team}: coaching-priority order"))
-        out.print(diagnosis_view(team_view[0]))
-    out.print("Next: `copilot diagnose REP_ID` for any rep, `copilot reps --json` for data.")
+    top = next(d for d in diagnoses if d.focus is not None)
+    out.print(diagnosis_view(top))
+    drafter = Drafter(services, build_chat_model(settings))
+    kinds: tuple[DraftKind, ...] = ("questions", "debrief", "plan")
+    for kind in kinds:
+        with err.status(f"drafting {kind} for {top.rep_id} with {model_name(drafter.model)}..."):
+            result = drafter.draft(DraftRequest(kind, top.rep_id))
+        out.rule(f"{kind} for {top.name} ({top.rep_id})")
+        out.print(Markdown(to_markdown(result.draft)))
+        out.print(verdict_table(result.guard, result.source))
+    out.print(
+        "Next: `copilot diagnose REP`, `copilot draft questions|debrief|plan REP`, "
+        '`copilot ask REP "question"`, `copilot reps --json`, `copilot --help`.'
+    )

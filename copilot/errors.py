@@ -29,6 +29,31 @@ class VectorStoreError(CopilotError):
     """The vector store failed."""
 
 
+class ModelError(CopilotError):
+    """The chat model failed or gave output that cannot be used."""
+
+
+class ModelUnavailableError(ModelError):
+    """The endpoint refused, failed or was rate-limited; `retry_after` is in seconds."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ModelTimeoutError(ModelError):
+    """The model did not answer within the draft's deadline."""
+
+
+class ModelOutputError(ModelError):
+    """Output truncated, refused, or not valid against the draft's schema."""
+
+    def __init__(self, message: str, reason: str, raw: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.raw = raw
+
+
 class ContextBudgetError(CopilotError):
     """Evidence that must be cited does not fit the token budget."""
 

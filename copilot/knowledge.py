@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
@@ -58,3 +59,25 @@ def sections(card: Card) -> dict[str, list[str]]:
         elif (bullet := _BULLET.match(line)) and current is not None:
             current.append(bullet.group(1))
     return out
+
+
+@dataclass(frozen=True)
+class Framework:
+    """What the drafting pipeline and the guard read from the corpus."""
+
+    card_ids: tuple[str, ...]
+    cliches: tuple[str, ...]
+    bank: dict[str, list[str]]
+
+
+def framework(directory: Path) -> Framework:
+    """Card ids, the cliche lexicon and each capability's open questions."""
+    cards = load_cards(directory)
+    by_id = {c.id: c for c in cards}
+    cliches = sections(by_id["cliches"]).get("Phrases", []) if "cliches" in by_id else []
+    bank = {
+        c.capability: sections(c).get("Ask", [])
+        for c in cards
+        if c.kind == "question_bank" and c.capability
+    }
+    return Framework(tuple(by_id), tuple(cliches), bank)

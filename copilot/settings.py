@@ -35,8 +35,19 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("OPENAI_API_KEY", "COPILOT_OPENAI_API_KEY")
     )
-    llm_base_url: str | None = None
+    llm_base_url: str | None = Field(
+        default=None, description="OpenAI-compatible endpoint; unset means the embedded model."
+    )
     llm_model: str | None = None
+    llm_timeout: float = Field(default=60.0, gt=0, description="Seconds per model request.")
+    llm_max_retries: int = Field(default=2, ge=0, le=5)
+    llm_max_tokens: int = Field(default=700, ge=64, le=8192)
+    draft_deadline: float = Field(default=180.0, gt=0, description="Seconds per draft, all rounds.")
+    local_model_path: Path | None = Field(
+        default=None, description="A GGUF file to run instead of the bundled SmolLM2."
+    )
+    local_n_ctx: int = Field(default=4096, ge=512)
+    local_threads: int = Field(default=2, ge=1)
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     demo_dir: Path = PROJECT_ROOT / "examples" / "demo_team"
     as_of: date | None = Field(
@@ -47,7 +58,7 @@ class Settings(BaseSettings):
     min_stage_volume: int = Field(default=5, ge=1)
     chunk_tokens: int = Field(default=120, ge=32, le=512)
     chunk_overlap: int = Field(default=20, ge=0, le=128)
-    context_tokens: int = Field(default=3000, ge=256)
+    context_tokens: int = Field(default=2200, ge=256)
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -11,7 +11,7 @@ from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.errors import NotFoundError
-from copilot.tables import Activity, Base, Call, CoachingSession, Commitment, Rep
+from copilot.tables import Activity, Base, Call, CoachingSession, Commitment, Draft, Rep
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -90,3 +90,25 @@ class Store:
         """A rep's commitments, earliest due first."""
         query = select(Commitment).where(Commitment.rep_id == rep_id)
         return session.scalars(query.order_by(Commitment.due, Commitment.commitment_id)).all()
+
+    @staticmethod
+    def save_draft(session: Session, values: dict[str, Any]) -> Draft:
+        """Insert a draft, or replace the one with the same idempotency key."""
+        key = values["idempotency_key"]
+        draft = session.scalars(select(Draft).where(Draft.idempotency_key == key)).first()
+        if draft is None:
+            draft = Draft(**values)
+            session.add(draft)
+        else:
+            for name, value in values.items():
+                setattr(draft, name, value)
+        session.flush()
+        return draft
+
+    @staticmethod
+    def drafts(session: Session, rep_id: str, kind: str | None = None) -> Sequence[Draft]:
+        """A rep's stored drafts, newest first."""
+        query = select(Draft).where(Draft.rep_id == rep_id)
+        if kind is not None:
+            query = query.where(Draft.kind == kind)
+        return session.scalars(query.order_by(Draft.id.desc())).all()

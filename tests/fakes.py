@@ -1,14 +1,20 @@
-"""Test doubles injected through constructors: a bag-of-words embedder and a leaky vector store."""
+"""Test doubles injected through constructors: embedder, vector stores and a scripted chat model."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import BaseModel, Field
 
 from copilot.schemas import Chunk
 from copilot.vectors import Hit
@@ -65,3 +71,49 @@ class FailingVectors:
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
         self.inner.delete(collection, ids)
+
+
+class FakeChatModel(BaseChatModel):
+    """A scripted chat model: replies come from a queue; every call's messages are logged.
+
+    A reply is the text to return, or a dict with `content`, `finish_reason` and `refusal`.
+    """
+
+    replies: list[Any] = Field(default_factory=list)
+    sent: list[list[BaseMessage]] = Field(default_factory=list)
+    kwargs_log: list[dict[str, Any]] = Field(default_factory=list)
+    model_name: str = "fake-chat"
+
+    @property
+    def _llm_type(self) -> str:
+        return "fake-chat"
+
+    def enqueue(self, *replies: Any) -> None:
+        self.replies.extend(replies)
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        self.sent.append(list(messages))
+        self.kwargs_log.append(kwargs)
+        if not self.replies:
+            raise AssertionError("FakeChatModel has no reply queued")
+        reply = self.replies.pop(0)
+        if isinstance(reply, BaseException):
+            raise reply
+        if isinstance(reply, BaseModel):
+            reply = reply.model_dump_json()
+        spec = reply if isinstance(reply, dict) and "content" in reply else {"content": reply}
+        content = (
+            spec["content"] if isinstance(spec["content"], str) else json.dumps(spec["content"])
+        )
+        message = AIMessage(
+            content=content,
+            response_metadata={"finish_reason": spec.get("finish_reason", "stop")},
+            additional_kwargs={"refusal": spec["refusal"]} if spec.get("refusal") else {},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])

@@ -1,0 +1,142 @@
+"""The embedded chat model: llama.cpp in-process, as a LangChain `BaseChatModel`.
+
+In-process rather than llama.cpp's HTTP server: no port to manage or leak, no process to
+stop, no HTTP hop in a draft's latency, and the same LangChain interface as the configured
+OpenAI-compatible endpoint. One lock serialises generation (a `Llama` is not thread-safe).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
+from pydantic import PrivateAttr
+
+from copilot.errors import ContextBudgetError, ModelTimeoutError
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+def _llama_format(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
+    """OpenAI's `json_schema` response format as llama.cpp's schema-constrained JSON mode."""
+    if not response_format:
+        return None
+    if response_format.get("type") == "json_schema":
+        return {"type": "json_object", "schema": response_format["json_schema"]["schema"]}
+    return response_format
+
+
+class LlamaCppChat(BaseChatModel):
+    """A GGUF model run by llama-cpp-python in this process."""
+
+    model_path: str
+    model_name: str = "smollm2-135m-instruct-q4_1"
+    n_ctx: int = 4096
+    n_threads: int = 2
+    max_tokens: int = 512
+    temperature: float = 0.2
+    seed: int = 7
+    _llama: Any = PrivateAttr(default=None)
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp-in-process"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "n_ctx": self.n_ctx}
+
+    def _model(self) -> Any:
+        if self._llama is None:
+            from llama_cpp import Llama
+
+            self._llama = Llama(
+                model_path=self.model_path,
+                n_ctx=self.n_ctx,
+                n_threads=self.n_threads,
+                seed=self.seed,
+                verbose=False,
+            )
+        return self._llama
+
+    def prompt_tokens(self, messages: list[BaseMessage]) -> int:
+        """Tokens the messages take in this model's own tokenizer (plus role overhead)."""
+        text = "\n".join(str(m.content) for m in messages)
+        return len(self._model().tokenize(text.encode(), add_bos=True)) + 6 * len(messages)
+
+    def _request(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> dict[str, Any]:
+        max_tokens = int(kwargs.get("max_tokens") or self.max_tokens)
+        needed = self.prompt_tokens(messages) + max_tokens
+        if needed > self.n_ctx:
+            raise ContextBudgetError(
+                f"prompt plus max_tokens needs {needed} tokens; the local model's context is "
+                f"{self.n_ctx}: lower COPILOT_CONTEXT_TOKENS"
+            )
+        return {
+            "messages": [
+                {"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages
+            ],
+            "max_tokens": max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "response_format": _llama_format(kwargs.get("response_format")),
+        }
+
+    def _chunks(
+        self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]
+    ) -> Iterator[tuple[str, str | None]]:
+        request = self._request(messages, kwargs)
+        deadline = time.monotonic() + float(kwargs.get("timeout") or 600)
+        with self._lock:
+            for part in self._model().create_chat_completion(**request, stop=stop, stream=True):
+                choice = part["choices"][0]
+                yield choice["delta"].get("content") or "", choice.get("finish_reason")
+                if time.monotonic() > deadline:
+                    raise ModelTimeoutError("the local model ran past the draft's deadline")
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        text, finish = [], None
+        for piece, reason in self._chunks(messages, stop, kwargs):
+            text.append(piece)
+            finish = reason or finish
+        tokens_in = self.prompt_tokens(messages)
+        tokens_out = len(self._model().tokenize("".join(text).encode(), add_bos=False))
+        message = AIMessage(
+            "".join(text),
+            response_metadata={"finish_reason": finish or "stop", "model_name": self.model_name},
+            usage_metadata={
+                "input_tokens": tokens_in,
+                "output_tokens": tokens_out,
+                "total_tokens": tokens_in + tokens_out,
+            },
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        for piece, reason in self._chunks(messages, stop, kwargs):
+            meta = {"finish_reason": reason, "model_name": self.model_name} if reason else {}
+            chunk = ChatGenerationChunk(
+                message=AIMessageChunk(content=piece, response_metadata=meta)
+            )
+            if run_manager and piece:
+                run_manager.on_llm_new_token(piece, chunk=chunk)
+            yield chunk
