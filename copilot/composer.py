@@ -49,6 +49,7 @@ class ComposerInput:
     calls: Sequence[Call]
     bank: dict[str, list[str]]
     today: date
+    start_date: date
 
 
 def pct(value: float | None) -> str:
@@ -80,15 +81,16 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
     d, acts = inp.diagnosis, last_activity(inp.diagnosis)
     qs: list[QuestionOut] = []
     goal_ids = [*acts, *([f"goal:{d.rep_id}"] if inp.goal else [])]
-    lead = (
-        f"You are at {pct(d.results.attainment)} of quota"
-        if d.results.attainment
-        else "You are new to the numbers"
-    )
+    if d.results.attainment is not None:
+        lead = f"You are at {pct(d.results.attainment)} of quota for {d.results.periods[0]} to {d.results.periods[-1]}"
+    elif d.results.periods:
+        lead = f"Your first month on the numbers was {d.results.periods[-1]}"
+    else:
+        lead = f"You started on {inp.start_date.isoformat()}"
     qs.append(
         QuestionOut(
             stage="goal",
-            text=f"{lead} for {d.window[0]} to {d.window[-1]}: what result do you want by {_month_after(inp.today)}, and why does it matter to you?",
+            text=f"{lead}: what result do you want by {_month_after(inp.today)}, and why does it matter to you?",
             evidence=goal_ids,
         )
     )
@@ -141,7 +143,7 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
         qs.append(
             QuestionOut(
                 stage="goal",
-                text=f"Which two of your calls from {d.window[-1]} should we listen to together, and what should I notice?",
+                text=f"Which two of your calls since {inp.start_date.isoformat()} should we listen to together, and what should I notice?",
                 evidence=acts,
             )
         )

@@ -71,51 +71,51 @@ MILESTONE: dict[Capability, str] = {
 }
 BUYER_QUESTIONS: dict[Capability, list[str]] = {
     "opening": [
-        "What made you take this call today?",
-        "How are you handling this today?",
-        "What would make a 20-minute follow-up worth your time?",
+        "What made {account} take this call today?",
+        "How is {account} handling this today?",
+        "What would make a 20-minute follow-up worth it for {account}?",
     ],
     "meeting": [
-        "What would you want to get out of a next conversation?",
-        "Who else should be in that meeting?",
-        "What is on your plate that this would compete with?",
+        "What would {account} want to get out of a next conversation?",
+        "Who else at {account} should be in that meeting?",
+        "What is on {account}'s plate that this would compete with?",
     ],
     "discovery": [
-        "What happens if this stays as it is for another quarter?",
-        "How do you measure this today?",
-        "Who else feels this problem, and how?",
+        "What happens at {account} if this stays as it is for another quarter?",
+        "How does {account} measure this today?",
+        "Who else at {account} feels this problem, and how?",
     ],
     "value": [
-        "Which of the priorities you named matters most this quarter?",
-        "How will you judge whether this solved it?",
-        "What would you need to see to take this to your team?",
+        "Which of the priorities {account} named matters most this quarter?",
+        "How will {account} judge whether this solved it?",
+        "What would {account} need to see to take this to the team?",
     ],
     "closing": [
-        "What needs to happen between now and a signature?",
-        "Who signs, and what do they need from us?",
-        "What date are you working back from?",
+        "What needs to happen at {account} between now and a signature?",
+        "Who signs at {account}, and what do they need from us?",
+        "What date is {account} working back from?",
     ],
 }
 RISK: dict[Capability, tuple[str, str]] = {
     "opening": (
-        "The buyer says they are busy and asks for an email.",
-        "Ask which one problem would make a 20-minute call worth it, and offer two times.",
+        "The {account} contact says they are busy and asks for an email.",
+        "Ask which one problem would make a 20-minute call worth it for {account}, and offer two times.",
     ),
     "meeting": (
-        "The buyer agrees in principle but will not commit to a time.",
-        "Ask what would need to be true for the meeting to be worth it, then propose a date.",
+        "{account} agrees in principle but will not commit to a time.",
+        "Ask what would need to be true for {account} to make the meeting worth it, then propose a date.",
     ),
     "discovery": (
-        "The buyer gives short answers and asks for a demo.",
-        "Ask one follow-up on the last answer before showing anything.",
+        "{account} gives short answers and asks for a demo.",
+        "Ask {account} one follow-up on the last answer before showing anything.",
     ),
     "value": (
-        "The buyer compares price with a cheaper competitor.",
-        "Ask which priority the cheaper option leaves unsolved, in the buyer's own numbers.",
+        "{account} compares price with a cheaper competitor.",
+        "Ask which {account} priority the cheaper option leaves unsolved, in their own numbers.",
     ),
     "closing": (
-        "The contact says 'just send me the information'.",
-        "Ask who else will read it and propose a 15-minute review with them on a date.",
+        "The {account} contact says 'just send me the information'.",
+        "Ask who else at {account} will read it and propose a 15-minute review with them on a date.",
     ),
 }
 
@@ -130,13 +130,15 @@ def compose_precall(inp: ComposerInput, call: Call | None) -> PrecallOut:
     cap: Capability = d.focus.capability if d.focus else "discovery"
     call = call or anchor_call(inp, cap)
     ids = [f"call:{call.call_id}"] if call else last_activity(d)
-    risk, response = RISK[cap]
+    account = call.account if call else "the account"
+    since = call.date.isoformat() if call else inp.start_date.isoformat()
+    risk, response = (line.format(account=account) for line in RISK[cap])
     return PrecallOut(
         objective=f"Leave the next {_call_line(call)} conversation with {MILESTONE[cap]}.",
-        questions=BUYER_QUESTIONS[cap],
+        questions=[q.format(account=account) for q in BUYER_QUESTIONS[cap]],
         information_to_get=[
-            f"What changed at {call.account if call else 'the account'} since {call.date.isoformat() if call else d.window[-1]}",
-            f"Who besides the contact decides, at the {WORDS[cap]} step",
+            f"What changed at {account} since {since}",
+            f"Who at {account} decides at the {WORDS[cap]} step",
         ],
         risks=[RiskOut(risk=risk, response=response)],
         evidence=ids,
@@ -149,19 +151,20 @@ def compose_roleplay(inp: ComposerInput) -> RoleplayOut:
     cap: Capability = d.focus.capability if d.focus else "discovery"
     call = anchor_call(inp, cap)
     ids = [f"call:{call.call_id}"] if call else last_activity(d)
-    risk, response = RISK[cap]
-    where = f"the {call.account} call on {call.date.isoformat()}" if call else f"a {cap} call"
+    account = call.account if call else "the account"
+    risk, response = (line.format(account=account) for line in RISK[cap])
+    where = f"the {account} call on {call.date.isoformat()}" if call else f"a {cap} call"
     return RoleplayOut(
         moment=f"The {cap} moment from {where}: {call.summary.split('. ')[0] if call else risk}",
-        buyer_persona=f"The buyer from {call.account if call else 'the account'}: interested, busy, and careful with commitments.",
-        buyer_lines=[risk, "I need to think about it and get back to you."],
+        buyer_persona=f"The buyer from {account}: interested, busy, and careful with commitments.",
+        buyer_lines=[risk, f"We need to think about it at {account} and get back to you."],
         good_looks_like=[
             response,
-            f"The rep asks an open question before answering, and ends with a dated next step ({WORDS[cap]}).",
+            f"The rep asks {account} an open question before answering, and ends with a dated next step ({WORDS[cap]}).",
         ],
         debrief_questions=[
             f"What did you try differently from {where}?",
-            "How did the buyer react when you asked instead of answered?",
+            f"How did the {account} buyer react when you asked instead of answered?",
         ],
         evidence=ids,
     )

@@ -36,6 +36,9 @@ LineKind = Literal[
 ]
 ActionType = Literal["observe", "practise", "apply", "review"]
 Ids = Annotated[list[str], Field(max_length=6)]
+# Enumerated, not ranged: llama.cpp's JSON-schema grammar enforces enums but not min/max.
+Week = Literal[1, 2, 3, 4]
+Minutes = Literal[1, 2, 3, 4, 5]
 Line = Annotated[str, Field(min_length=3, max_length=400)]
 
 
@@ -65,7 +68,7 @@ class LineOut(_Out):
 
 class SegmentOut(_Out):
     name: SegmentName
-    minutes: Annotated[int, Field(ge=1, le=5)]
+    minutes: Minutes
     lines: Annotated[list[LineOut], Field(min_length=1, max_length=4)]
 
 
@@ -74,7 +77,7 @@ class DebriefOut(_Out):
 
 
 class ActionOut(_Out):
-    week: Annotated[int, Field(ge=1, le=4)]
+    week: Week
     type: ActionType
     text: Line
     evidence: Ids

@@ -18,7 +18,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 from copilot.composer import ComposerInput
 from copilot.context import context_items, diagnosis_text
 from copilot.draft_schemas import AnswerOut, AnyDraft, DraftKind
-from copilot.errors import ModelOutputError, NotFoundError
+from copilot.errors import ContextBudgetError, ModelOutputError, NotFoundError
 from copilot.guard import GuardReport, build_facts, check
 from copilot.jobs import Job, build_job, focus_query
 from copilot.knowledge import framework
@@ -87,7 +87,9 @@ class Drafter:
                 raise NotFoundError(f"no call '{call_id}' for rep '{rep_id}'")
             rep = s.store.rep(session, rep_id)
             facts = build_facts(session, rep_id, diagnosis, self.framework.card_ids)
-            inp = ComposerInput(diagnosis, rep.name, rep.goal, calls, self.framework.bank, today)
+            inp = ComposerInput(
+                diagnosis, rep.name, rep.goal, calls, self.framework.bank, today, rep.start_date
+            )
         job = build_job(req.kind, inp, call, req.month, req.question)
         extra = [job.call.account] if job.call else []
         chunks = s.retriever.evidence(diagnosis.team, focus_query(diagnosis, extra), 6, rep_id)
@@ -122,8 +124,11 @@ class Drafter:
                 )
             except ModelOutputError as exc:
                 attempts.append({"round": round_no, "error": exc.reason, "detail": str(exc)[:300]})
-                extra = [AIMessage(exc.raw[:2000]), self._repair(job, str(exc)[:600])]
+                extra = [AIMessage(exc.raw[:1200]), self._repair(job, str(exc)[:600])]
                 continue
+            except ContextBudgetError as exc:  # a repair prompt can outgrow a small context
+                attempts.append({"round": round_no, "error": "context", "detail": str(exc)})
+                break
             candidate = job.assemble(out)
             report = check(candidate, job.kind, facts, self.framework.cliches)
             attempts.append(
@@ -138,7 +143,7 @@ class Drafter:
             )
             if report.passed:
                 return candidate, report, source, attempts  # type: ignore[return-value]
-            extra = [AIMessage(record.raw[:2000]), self._repair(job, report.repair_brief())]
+            extra = [AIMessage(record.raw[:1200]), self._repair(job, report.repair_brief()[:1500])]
         return None, None, "composer", attempts
 
     def _repair(self, job: Job, findings: str) -> HumanMessage:

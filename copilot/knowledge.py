@@ -75,9 +75,8 @@ def framework(directory: Path) -> Framework:
     cards = load_cards(directory)
     by_id = {c.id: c for c in cards}
     cliches = sections(by_id["cliches"]).get("Phrases", []) if "cliches" in by_id else []
-    bank = {
-        c.capability: sections(c).get("Ask", [])
-        for c in cards
-        if c.kind == "question_bank" and c.capability
-    }
+    bank: dict[str, list[str]] = {}
+    for c in cards:
+        if c.kind == "question_bank" and c.capability:
+            bank[c.capability] = sections(c).get("Ask", [])
     return Framework(tuple(by_id), tuple(cliches), bank)

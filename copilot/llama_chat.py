@@ -37,7 +37,7 @@ class LlamaCppChat(BaseChatModel):
 
     model_path: str
     model_name: str = "smollm2-135m-instruct-q4_1"
-    n_ctx: int = 4096
+    n_ctx: int = 8192
     n_threads: int = 2
     max_tokens: int = 512
     temperature: float = 0.2

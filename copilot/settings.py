@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     local_model_path: Path | None = Field(
         default=None, description="A GGUF file to run instead of the bundled SmolLM2."
     )
-    local_n_ctx: int = Field(default=4096, ge=512)
+    local_n_ctx: int = Field(default=8192, ge=512)
     local_threads: int = Field(default=2, ge=1)
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     demo_dir: Path = PROJECT_ROOT / "examples" / "demo_team"

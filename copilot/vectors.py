@@ -18,6 +18,8 @@ from copilot.errors import VectorStoreError
 from copilot.schemas import Chunk
 
 FRAMEWORK_COLLECTION = "framework"
+# Chroma's default search breadth gave recall@8 of 0.87 at 100k chunks (benchmarks/retrieval).
+HNSW = {"space": "cosine", "ef_search": 128, "ef_construction": 128}
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,7 @@ class ChromaVectors:
     def _collection(self, name: str) -> Any:
         if name not in self._collections:
             self._collections[name] = self._client.get_or_create_collection(
-                name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+                name, embedding_function=None, configuration={"hnsw": HNSW}
             )
         return self._collections[name]
 
