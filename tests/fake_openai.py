@@ -73,13 +73,14 @@ def _handler(script: Script) -> type[BaseHTTPRequestHandler]:
             request = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             script.requests.append(request)
             reply = script.replies.pop(0) if script.replies else "{}"
-            spec = reply if isinstance(reply, dict) else {"content": reply}
+            spec: dict[str, Any] = reply if isinstance(reply, dict) else {"content": reply}
             if spec.get("hang"):
                 time.sleep(float(spec["hang"]))
                 return
             if "status" in spec:
                 error = {"error": {"message": "scripted fault", "type": "fault"}}
-                self._send(int(spec["status"]), error, spec.get("headers"))
+                headers: dict[str, str] = dict(spec.get("headers") or {})
+                self._send(int(spec["status"]), error, headers)
                 return
             content, finish = str(spec.get("content", "")), str(spec.get("finish_reason", "stop"))
             model = str(request.get("model", "fake"))

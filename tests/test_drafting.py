@@ -7,8 +7,9 @@ import json
 import pytest
 from sqlalchemy import select
 
-from copilot.composer import ComposerInput, compose_debrief, compose_questions
+from copilot.draft_schemas import DraftKind
 from copilot.drafting import Drafter, DraftRequest, cited_ids
+from copilot.guard import check
 from copilot.ingest import ingest
 from copilot.services import Services
 from copilot.settings import PROJECT_ROOT
@@ -155,13 +156,12 @@ def test_composer_drafts_pass_the_guard_for_every_demo_rep(demo: Services) -> No
     drafter = Drafter(demo, FakeChatModel())
     failures = []
     for d in demo.diagnoser.team():
-        for kind in ("questions", "debrief", "plan", "precall", "roleplay"):
+        kinds: tuple[DraftKind, ...] = ("questions", "debrief", "plan", "precall", "roleplay")
+        for kind in kinds:
             if kind in {"plan", "roleplay"} and d.focus is None:
                 continue
-            job, facts, _, _ = drafter.prepare(DraftRequest(kind, d.rep_id))  # type: ignore[arg-type]
-            from copilot.guard import check
-
-            report = check(job.assemble(job.compose()), kind, facts, drafter.framework.cliches)  # type: ignore[arg-type]
+            job, facts, _, _ = drafter.prepare(DraftRequest(kind, d.rep_id))
+            report = check(job.assemble(job.compose()), kind, facts, drafter.framework.cliches)
             if not report.passed:
                 failures.append((d.rep_id, kind, [(f.detector, f.reason) for f in report.findings]))
     assert failures == []
@@ -177,6 +177,3 @@ def test_abstaining_rep_gets_no_plan(demo: Services) -> None:
 
     with pytest.raises(AbstainError, match="Observe first"):
         Drafter(demo, FakeChatModel()).draft(DraftRequest("plan", "W08"))
-
-
-__all__ = ["ComposerInput", "compose_debrief", "compose_questions"]

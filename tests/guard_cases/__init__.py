@@ -83,7 +83,8 @@ def demo_settings(data_dir: Path) -> Settings:
 
 
 @cache
-def _demo_store() -> Store:
+def demo_store() -> Store:
+    """The demo team in an in-memory SQLite store (rows only: the guard reads no vectors)."""
     store = Store("sqlite://")
     store.create_schema()
     files = parse_files(sorted(p for p in DEMO.iterdir() if p.suffix in {".csv", ".jsonl"}))
@@ -95,6 +96,7 @@ def _demo_store() -> Store:
 
 @cache
 def card_ids() -> tuple[str, ...]:
+    """Every knowledge card id (what `card:` citations may name)."""
     return tuple(c.id for c in load_cards(PROJECT_ROOT / "knowledge"))
 
 
@@ -108,7 +110,7 @@ def cliches() -> tuple[str, ...]:
 @cache
 def demo_facts(rep_id: str) -> FactIndex:
     """The fact index of one demo rep (built once per test process)."""
-    store = _demo_store()
+    store = demo_store()
     diagnosis = Diagnoser(store, demo_settings(Path("unused"))).rep(rep_id)
     with store.sessions() as session:
         return build_facts(session, rep_id, diagnosis, card_ids())

@@ -1,0 +1,181 @@
+"""Ask-don't-tell gates on a debrief's manager lines (ASK-1..3) and its question metrics.
+
+ASK-1 wants an opening of open questions; ASK-2 allows a tell only as the one suggestion
+right after a permission question; ASK-3 allows no leading question (a tell ending in "?").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from copilot.guard.report import Finding
+from copilot.guard.speech import QUESTIONS, Act, acts
+from copilot.guard.units import Unit
+
+OPENING_LINES = 2
+MAX_SUGGESTION = 2
+_ACT_NAMES = {
+    "closed": "a closed question",
+    "leading": "a leading question",
+    "permission": "a permission question",
+    "tell": "a tell",
+    "judgment": "a judgment",
+}
+
+
+@dataclass(frozen=True)
+class Said:
+    """One manager sentence in script order."""
+
+    unit: Unit
+    line: int
+    sentence: str
+    act: Act
+
+
+def manager_lines(units: list[Unit]) -> list[Unit]:
+    """The manager's own lines (not played in character); no speakers at all: every line."""
+    if any(u.role != "none" for u in units):
+        return [u for u in units if u.role == "manager" and not u.in_character]
+    return [u for u in units if not u.in_character]
+
+
+def script(lines: list[Unit]) -> list[Said]:
+    """Every manager sentence with its act."""
+    return [
+        Said(unit, i, sentence, act)
+        for i, unit in enumerate(lines)
+        for sentence, act in acts(unit.text, unit.in_character)
+    ]
+
+
+def _finding(detector: str, said: Said, reason: str, rule: str) -> Finding:
+    if said.sentence.strip() != said.unit.text.strip():
+        reason += f": '{said.sentence}'"
+    return Finding(detector=detector, unit=said.unit.text, reason=reason, rule=rule)
+
+
+def opening_findings(said: list[Said], lines: list[Unit], typed: bool) -> list[Finding]:
+    """ASK-1 over the opening segment (typed) or the first two manager lines (text)."""
+    if not lines:
+        return [
+            Finding(
+                detector="ASK-1",
+                unit="",
+                reason="the script has no manager lines",
+                rule="ask-1: open with open questions",
+            )
+        ]
+    if typed:
+        first = lines[0].section
+        count = next((i for i, u in enumerate(lines) if u.section != first), len(lines))
+    else:
+        count = OPENING_LINES
+    opening = [s for s in said if s.line < count]
+    rule = "ask-1: the opening is open questions, with no tell, judgment or closed question"
+    out = [
+        _finding("ASK-1", s, f"the opening has {_ACT_NAMES[s.act]}", rule)
+        for s in opening
+        if s.act in _ACT_NAMES
+    ]
+    if not any(s.act == "open" for s in opening):
+        out.append(
+            Finding(
+                detector="ASK-1",
+                unit=lines[0].text,
+                reason="the debrief does not open with an open question",
+                rule=rule,
+            )
+        )
+    return out
+
+
+def permission_findings(said: list[Said]) -> list[Finding]:
+    """ASK-2: every tell is the one suggestion a permission question just licensed.
+
+    A permission question licenses the tells that follow it in the same segment, up to the
+    next question; a tell anywhere else has no permission, and a licensed block longer than
+    MAX_SUGGESTION sentences is a lecture.
+    """
+    out: list[Finding] = []
+    licensed, asked_before, block, segment = False, False, 0, ""
+    for s in said:
+        if s.act == "permission":
+            licensed, asked_before, block, segment = True, True, 0, s.unit.section
+        elif s.act in QUESTIONS:
+            licensed = False
+        elif s.act == "tell" and licensed and s.unit.section == segment:
+            block += 1
+            if block == MAX_SUGGESTION + 1:
+                out.append(
+                    _finding(
+                        "ASK-2",
+                        s,
+                        _LECTURE,
+                        f"ask-2: one suggestion of at most"
+                        f" {MAX_SUGGESTION} sentences per permission question",
+                    )
+                )
+        elif s.act == "tell":
+            where = "after the suggestion" if asked_before else "before any permission question"
+            out.append(
+                _finding(
+                    "ASK-2",
+                    s,
+                    f"a tell {where}, with no permission asked for it",
+                    "ask-2: tells only right after a permission question",
+                )
+            )
+    return out
+
+
+_LECTURE = "the permission question is followed by a lecture, not one suggestion"
+
+
+def leading_findings(said: list[Said]) -> list[Finding]:
+    """ASK-3: every leading question, including a tell phrased as a question."""
+    return [
+        _finding(
+            "ASK-3",
+            s,
+            "a leading question (it suggests its own answer)",
+            "ask-3: zero leading questions ('don't you think', ', right?', 'You should...?')",
+        )
+        for s in said
+        if s.act == "leading"
+    ]
+
+
+def question_metrics(said: list[Said]) -> dict[str, float]:
+    """open_share (open over all non-permission questions) and questions_to_tells."""
+    asked = [s for s in said if s.act in {"open", "closed", "leading"}]
+    questions = sum(s.act in QUESTIONS for s in said)
+    tells = sum(s.act == "tell" for s in said)
+    return {
+        "open_share": round(sum(s.act == "open" for s in asked) / len(asked), 3) if asked else 0.0,
+        "questions_to_tells": round(questions / max(1, tells), 3),
+    }
+
+
+def debrief_checks(units: list[Unit], typed: bool) -> tuple[list[Finding], dict[str, float]]:
+    """ASK-1..3 on a debrief script, with its question metrics."""
+    lines = manager_lines(units)
+    said = script(lines)
+    findings = opening_findings(said, lines, typed) + permission_findings(said)
+    return findings + leading_findings(said), question_metrics(said)
+
+
+def questions_checks(units: list[Unit]) -> tuple[list[Finding], dict[str, float]]:
+    """Diagnostic questions: no leading question, and at least one question at all."""
+    said = script([u for u in units if not u.in_character])
+    findings = leading_findings(said)
+    if not any(s.act in QUESTIONS for s in said):
+        findings.append(
+            Finding(
+                detector="FORM-1",
+                unit="",
+                reason="the draft asks no question",
+                rule="questions drafts are questions",
+            )
+        )
+    return findings, question_metrics(said)

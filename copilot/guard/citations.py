@@ -1,0 +1,89 @@
+"""GRD-2: every cited evidence id resolves to this rep's record or a knowledge card.
+
+Typed drafts cite ids in their `evidence` fields; pasted text may write `call:ID` or a bare
+`CALL-C03-04`. Another rep's id is a leak.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from copilot.guard.claims import Grounding
+from copilot.guard.facts import FactIndex
+from copilot.guard.mentions import bare_ids, evidence_ids
+from copilot.guard.report import Finding
+from copilot.guard.units import Unit
+
+_SHORT_ID = re.compile(r"\b[A-Z][A-Z0-9]*\d[A-Z0-9]*\b")  # "CB1": only when it is a known id
+RULE = "grd-2: citations resolve to this rep's record or a knowledge card"
+
+
+def _known_bare(facts: FactIndex) -> tuple[set[str], set[str]]:
+    known = set(facts.rep.bare_ids).union(*(r.bare_ids for r in facts.others.values()))
+    prefixes = {b.split("-")[0] for b in known if "-" in b}
+    return known, prefixes
+
+
+def resolves(eid: str, facts: FactIndex) -> bool:
+    """Whether an id (prefixed or bare) belongs to this rep, or names a known card."""
+    if eid.startswith("card:"):
+        return eid.removeprefix("card:") in facts.card_ids
+    return eid in facts.rep.ids or eid in facts.rep.bare_ids
+
+
+def id_finding(eid: str, unit_text: str, facts: FactIndex) -> Finding | None:
+    """A GRD-2 finding for an id that does not resolve; None when it does."""
+    if resolves(eid, facts):
+        return None
+    holders = [r for r in facts.others.values() if eid in r.ids or eid in r.bare_ids]
+    if holders:
+        reason = f"LEAK: cites {eid}, which belongs to {facts.holders(holders)}"
+    elif eid.startswith("card:"):
+        reason = f"cites {eid}, which is not a knowledge card"
+    else:
+        reason = f"cites {eid}, which is not in {facts.rep.name}'s record"
+    pool = sorted(facts.rep.ids | facts.rep.bare_ids | {f"card:{c}" for c in facts.card_ids})
+    close = difflib.get_close_matches(eid, pool, n=1, cutoff=0.6)
+    return Finding(
+        detector="GRD-2",
+        unit=unit_text,
+        reason=reason,
+        rule=RULE,
+        nearest_fact=close[0] if close else None,
+    )
+
+
+def check_ids(unit: Unit, facts: FactIndex, out: Grounding) -> None:
+    """Declared evidence and ids written in the text; ids in the text that resolve are anchors."""
+    for eid in unit.evidence:
+        if (finding := id_finding(eid.strip(), unit.text, facts)) is not None:
+            out.findings.append(finding)
+    known, prefixes = _known_bare(facts)
+    written = evidence_ids(unit.text)
+    written += [b for b in bare_ids(unit.text) if b in known or b.split("-")[0] in prefixes]
+    written += [t for t in _SHORT_ID.findall(unit.text) if t in known and t not in written]
+    for eid in written:
+        finding = id_finding(eid, unit.text, facts)
+        if finding is None:
+            out.anchors.append(eid)
+        else:
+            out.findings.append(finding)
+
+
+def draft_findings(rep_id: str | None, extra_ids: list[str], facts: FactIndex) -> list[Finding]:
+    """The draft's own rep and call ids (a typed draft carries them outside its units)."""
+    out: list[Finding] = []
+    if rep_id is not None and rep_id != facts.rep.rep_id:
+        out.append(
+            Finding(
+                detector="GRD-2",
+                unit="",
+                rule=RULE,
+                reason=f"the draft is for rep {rep_id}, but the facts are {facts.rep.rep_id}'s",
+            )
+        )
+    for eid in extra_ids:
+        if (finding := id_finding(eid, "", facts)) is not None:
+            out.append(finding)
+    return out

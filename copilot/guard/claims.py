@@ -1,0 +1,275 @@
+"""GRD-1: every number, date, name and quote a unit asserts must be in this rep's record.
+
+A claim found only in another rep's record is a leak. What verifies becomes an anchor for
+GEN-2; rates match within 0.15 points or after rounding to the precision written.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from copilot.guard.facts import FactIndex
+from copilot.guard.mentions import (
+    DateMention,
+    NumberKind,
+    NumberMention,
+    dates,
+    metric_near,
+    numbers,
+    periods,
+    quotes,
+)
+from copilot.guard.names import COMMON, CONNECTORS, NameSpan, name_spans, normal, parts
+from copilot.guard.record import NumberFact, RepFacts
+from copilot.guard.report import Finding
+from copilot.guard.units import Unit
+
+RATE_TOLERANCE = 0.15
+MIN_QUOTE_WORDS = 4
+MAX_NAME_WORDS = 4
+FUTURE_DAYS = 183
+RULE = "grd-1: every asserted number, date, name and quote exists in this rep's record"
+
+
+@dataclass
+class Grounding:
+    """What one unit asserts that verified (its anchors) and what did not (findings)."""
+
+    anchors: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+def number_matches(m: NumberMention, f: NumberFact) -> bool:
+    """Whether a written number agrees with a record number, at the precision written."""
+    if m.kind != f.kind:
+        return False
+    if m.kind != "value":
+        return (
+            abs(f.value - m.value) <= RATE_TOLERANCE
+            or abs(round(f.value, m.decimals) - m.value) < 1e-9
+        )
+    value, step = m.value * m.scale, m.scale * 10.0**-m.decimals
+    if m.decimals == 0 and m.scale == 1 and value >= 1000:
+        digits = str(int(value))
+        step = 10.0 ** min(len(digits) - len(digits.rstrip("0")), 3)
+    return abs(f.value - value) <= step / 2 + 1e-9
+
+
+def _missing(
+    facts: FactIndex,
+    unit: Unit,
+    what: str,
+    holders: list[RepFacts],
+    nearest: str | None,
+    *,
+    strong: bool = True,
+) -> Finding:
+    """A GRD-1 finding; a leak when another rep's record holds it (names, quotes: for sure)."""
+    rep = facts.rep.name
+    reason = f"{what} is not in {rep}'s record"
+    if holders and strong:
+        reason = f"LEAK: {what} is not in {rep}'s record but is in {facts.holders(holders)}'s"
+    elif holders:
+        reason += f"; the same value is in {facts.holders(holders)}'s record (a possible leak)"
+    else:
+        reason += " (ungrounded or invented)"
+    return Finding(detector="GRD-1", unit=unit.text, reason=reason, rule=RULE, nearest_fact=nearest)
+
+
+def _candidates(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
+    """The record numbers a mention may match: a rate named by its metric matches that metric
+    (or an untagged number from the notes) only."""
+    metric = metric_near(text, m.start, m.end) if m.kind != "value" else None
+    if metric is None:
+        return rep.numbers
+    return [f for f in rep.numbers if f.metric in (None, metric)]
+
+
+def check_numbers(
+    unit: Unit, facts: FactIndex, out: Grounding, extra: Sequence[NumberFact] = ()
+) -> None:
+    """Numbers; `extra` holds numbers the draft's own code-filled fields set (a plan target)."""
+    for m in numbers(unit.text):
+        own = [*_candidates(m, unit.text, facts.rep), *extra]
+        if any(number_matches(m, f) for f in own):
+            if not m.exempt:
+                out.anchors.append(m.text)
+            continue
+        if m.exempt:
+            continue
+        holders = [r for r in facts.others.values() if any(number_matches(m, f) for f in r.numbers)]
+        if unit.in_character and not holders:
+            continue
+        what = f"'{m.text}' ({_kind_name(m)})"
+        swapped = _swapped_unit(m, facts.rep)
+        if swapped:
+            what += f", which the record has as {swapped}"
+        nearest = _nearest_number(m, facts.rep)
+        out.findings.append(_missing(facts, unit, what, holders, nearest, strong=False))
+
+
+def _kind_name(m: NumberMention) -> str:
+    return {"percent": "a percent", "points": "percentage points", "value": "a number"}[m.kind]
+
+
+def _swapped_unit(m: NumberMention, rep: RepFacts) -> str | None:
+    """Percent written where the record has points, or the other way round."""
+    if m.kind == "value":
+        return None
+    other: NumberKind = "points" if m.kind == "percent" else "percent"
+    twin = NumberMention(m.value, m.decimals, other, m.scale, m.text, m.exempt)
+    label = "percentage points" if other == "points" else "a percent"
+    return label if any(number_matches(twin, f) for f in rep.numbers) else None
+
+
+def _nearest_number(m: NumberMention, rep: RepFacts) -> str | None:
+    same = [f for f in rep.numbers if f.kind == m.kind]
+    if not same:
+        return None
+    value = m.value * m.scale
+    return min(same, key=lambda f: abs(f.value - value)).label
+
+
+def _resolve_year(d: DateMention, today: date) -> date | None:
+    """The date meant: the written year, else the next FUTURE_DAYS ahead, else this year's."""
+    try:
+        if d.year is not None:
+            return date(d.year, d.month, d.day)
+        this_year = date(today.year, d.month, d.day)
+        if this_year > today:
+            return this_year
+        next_year = date(today.year + 1, d.month, d.day)
+        return next_year if (next_year - today).days <= FUTURE_DAYS else this_year
+    except ValueError:
+        return None
+
+
+def check_dates(unit: Unit, facts: FactIndex, out: Grounding) -> None:
+    for d in dates(unit.text):
+        if (d.month, d.day) in facts.rep.dates:
+            out.anchors.append(d.text)
+            continue
+        when = _resolve_year(d, facts.as_of)
+        if when is None or when > facts.as_of:
+            continue  # a date in the future is a plan, not a claim about the record
+        holders = [r for r in facts.others.values() if (d.month, d.day) in r.dates]
+        if unit.in_character and not holders:
+            continue
+        nearest = _nearest_date(when, facts.rep)
+        what = f"the date '{d.text}'"
+        out.findings.append(_missing(facts, unit, what, holders, nearest, strong=False))
+    month = facts.as_of.strftime("%Y-%m")
+    for period in periods(unit.text):
+        if period in facts.rep.periods:
+            out.anchors.append(period)
+        elif period not in facts.diagnosis.window and period < month and not unit.in_character:
+            out.findings.append(_missing(facts, unit, f"the period {period}", [], None))
+
+
+def _nearest_date(when: date, rep: RepFacts) -> str | None:
+    def distance(key: tuple[int, int]) -> int:
+        return abs((date(when.year, key[0], min(key[1], 28)) - when).days)
+
+    return rep.dates[min(rep.dates, key=distance)] if rep.dates else None
+
+
+def _ordinary(word: str, facts: FactIndex) -> bool:
+    parts_ = word.lower().split("-")
+    return all(p in COMMON or p in facts.ordinary for p in parts_)
+
+
+def _as_name(span: NameSpan, facts: FactIndex) -> tuple[str, ...]:
+    """The span's words that name someone: ordinary words opening a sentence dropped, and
+    nothing at all for a title-case phrase ("Role-Play The Moment")."""
+    words = list(span.words)
+    while span.initial and words and _ordinary(words[0], facts):
+        words = words[1:]
+    inner = [p.lower() for w in words if w.lower() not in CONNECTORS for p in w.split("-")]
+    if len(words) > MAX_NAME_WORDS or any(p in COMMON for p in inner):
+        return ()
+    return tuple(words)
+
+
+def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
+    own_people = {w.lower() for w in f"{facts.rep.name} {facts.rep.manager}".split()}
+    for found in name_spans(unit.text):
+        words = _as_name(found, facts)
+        if not words:
+            continue
+        span = NameSpan(words, found.initial)
+        if len(span.words) == 1:
+            _single_name(unit, span.words[0], facts, own_people, out)
+            continue
+        pieces = parts(span)[1:] or [span.text]
+        missing = [p for p in pieces if f" {normal(p)} " not in facts.rep.corpus]
+        if f" {normal(span.text)} " in facts.rep.corpus or not missing:
+            if not set(normal(span.text).split()) <= own_people:
+                out.anchors.append(span.text)
+            continue
+        name = missing[0]
+        holders = [r for r in facts.others.values() if f" {normal(name)} " in r.corpus]
+        if unit.in_character and not holders:
+            continue
+        close = difflib.get_close_matches(
+            span.text, list(facts.rep.names.values()), n=1, cutoff=0.5
+        )
+        out.findings.append(
+            _missing(facts, unit, f"the name '{name}'", holders, close[0] if close else None)
+        )
+
+
+def _single_name(
+    unit: Unit, word: str, facts: FactIndex, own_people: set[str], out: Grounding
+) -> None:
+    token = normal(word)
+    if token in facts.rep.tokens:
+        if token not in own_people:
+            out.anchors.append(word)
+        return
+    if f" {token} " in facts.rep.corpus:
+        return
+    holders = [r for r in facts.others.values() if token in r.tokens]
+    if holders:
+        out.findings.append(_missing(facts, unit, f"the name '{word}'", holders, None))
+
+
+def check_quotes(unit: Unit, facts: FactIndex, out: Grounding) -> None:
+    for q in quotes(unit.text):
+        pieces = [normal(p) for p in q.text.replace("…", "...").split("...") if normal(p)]
+        if not pieces:
+            continue
+        if all(f" {p} " in facts.rep.corpus for p in pieces):
+            if len(normal(q.text).split()) > 1:  # one verbatim word anchors nothing
+                out.anchors.append(f'"{q.text}"')
+            continue
+        if len(normal(q.text).split()) < MIN_QUOTE_WORDS or not q.claimed:
+            continue
+        holders = [r for r in facts.others.values() if all(f" {p} " in r.corpus for p in pieces)]
+        if unit.in_character and not holders:
+            continue
+        nearest = nearest_statement(q.text, facts.rep)
+        out.findings.append(
+            _missing(facts, unit, f'the quote "{q.text}" (not verbatim)', holders, nearest)
+        )
+
+
+def nearest_statement(text: str, rep: RepFacts) -> str | None:
+    """The record statement sharing most distinctive words with `text`."""
+    words = {w for w in normal(text).split() if w not in COMMON and len(w) > 3}
+    if not words or not rep.statements:
+        return None
+    best = max(rep.statements, key=lambda s: len(words & set(normal(s).split())))
+    return best if words & set(normal(best).split()) else None
+
+
+def ground(unit: Unit, facts: FactIndex, extra: Sequence[NumberFact] = ()) -> Grounding:
+    """GRD-1 findings and anchors of one unit."""
+    out = Grounding()
+    check_numbers(unit, facts, out, extra)
+    check_dates(unit, facts, out)
+    check_names(unit, facts, out)
+    check_quotes(unit, facts, out)
+    return out

@@ -1,0 +1,137 @@
+"""The closed world a draft is checked in: this rep's facts, every other rep's, the diagnosis.
+
+`build_facts` reads the record once per draft; the diagnosis adds the numbers a coach cites
+(stage rates, team medians and 75th percentiles, gaps in points, wins lost, days overdue).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from copilot.errors import NotFoundError
+from copilot.guard.injection import InjectionSpan, pushed_terms
+from copilot.guard.names import COMMON, TITLES
+from copilot.guard.record import RepFacts, read_record
+from copilot.schemas import Capability, Diagnosis, StageReading
+from copilot.store import Store
+
+MIN_TOKEN = 3
+
+
+@dataclass
+class FactIndex:
+    """This rep's facts, every other rep's (to recognise leaks), and the diagnosis.
+
+    `ordinary` holds every word the records write in lower case: such a word opening a
+    sentence is not a name.
+    """
+
+    rep: RepFacts
+    others: dict[str, RepFacts]
+    diagnosis: Diagnosis
+    card_ids: frozenset[str]
+    injections: list[InjectionSpan] = field(default_factory=list)
+    pushed: list[str] = field(default_factory=list)
+    ordinary: frozenset[str] = frozenset()
+
+    @property
+    def as_of(self) -> date:
+        return self.diagnosis.as_of
+
+    @property
+    def focus(self) -> Capability | None:
+        return self.diagnosis.focus.capability if self.diagnosis.focus else None
+
+    def holders(self, found: Iterable[RepFacts]) -> str:
+        """Names the other reps in `found`, for a leak's reason."""
+        reps = [f"{r.name} ({r.rep_id})" for r in found]
+        return ", ".join(reps[:2]) + (f" and {len(reps) - 2} more" if len(reps) > 2 else "")
+
+
+def build_facts(
+    session: Session, rep_id: str, diagnosis: Diagnosis, card_ids: Iterable[str]
+) -> FactIndex:
+    """The fact index for one rep's drafts, read from the records database."""
+    reps = {r.rep_id: r for r in Store.reps(session)}
+    if rep_id not in reps:
+        raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
+    own = read_record(session, reps[rep_id], diagnosis.window)
+    _diagnosis_facts(own, diagnosis)
+    others = {
+        r.rep_id: read_record(session, r, diagnosis.window)
+        for r in reps.values()
+        if r.rep_id != rep_id
+    }
+    lower = set().union(own.lower_words, *(o.lower_words for o in others.values()))
+    for facts in (own, *others.values()):
+        facts.tokens = _distinctive(facts, lower)
+    return FactIndex(
+        rep=own,
+        others=others,
+        diagnosis=diagnosis,
+        card_ids=frozenset(card_ids),
+        injections=list(own.injections),
+        pushed=pushed_terms(own.injections, own.corpus, diagnosis.quadrant),
+        ordinary=frozenset(lower),
+    )
+
+
+def _distinctive(facts: RepFacts, lower: set[str]) -> set[str]:
+    """First words of this rep's names (and surnames), when never an ordinary lower-case word."""
+    words: set[str] = set()
+    for name in facts.names.values():
+        split = name.lower().split()
+        words |= {split[0], split[-1]} if len(split) == 2 else {split[0]}
+    return {
+        w
+        for w in words
+        if len(w) >= MIN_TOKEN and w not in COMMON and w not in TITLES and w not in lower
+    }
+
+
+def _diagnosis_facts(facts: RepFacts, d: Diagnosis) -> None:
+    facts.dates.setdefault((d.as_of.month, d.as_of.day), f"as of {d.as_of}")
+    if d.results.attainment is not None:
+        facts.add_number(100 * d.results.attainment, "percent", d.results.rule, "attainment")
+    for r in d.funnel:
+        label = f"{r.stage}: rep {_pct(r.rep_rate)}, team median {_pct(r.team_median)}"
+        label += f", team p75 {_pct(r.team_p75)} ({r.rep_in} in, {r.rep_out} out)"
+        facts.statements.append(f"{label}; {r.arithmetic}")
+        for value in (r.rep_rate, r.team_median, r.team_p75):
+            facts.add_number(None if value is None else 100 * value, "percent", label, r.stage)
+        for name in ("rep_in", "rep_out", "lost_outputs", "lost_wins", "lost_revenue"):
+            facts.add_number(getattr(r, name), "value", f"{label}; {name} {getattr(r, name)}")
+        _gaps(facts, r, label)
+        facts.add_text(f"diagnosis {r.stage}", r.arithmetic)
+    for signal in d.desire.signals:
+        facts.add_text(f"diagnosis {signal.signal}", signal.value)
+    for c in (*d.open_commitments, *d.overdue_commitments):
+        facts.add_number(
+            c.days_overdue, "value", f"commitment:{c.commitment_id} {c.days_overdue} days overdue"
+        )
+    if d.focus:
+        facts.add_text(f"focus {d.focus.capability}", d.focus.arithmetic)
+
+
+def _gaps(facts: RepFacts, r: StageReading, label: str) -> None:
+    """The rep's gap to each benchmark, in points and relative to the benchmark."""
+    if r.rep_rate is None:
+        return
+    for bench, name in ((r.team_median, "median"), (r.team_p75, "p75")):
+        if bench is None:
+            continue
+        points = 100 * abs(bench - r.rep_rate)
+        text = f"{label}; gap to team {name} {points:.1f} points"
+        facts.add_number(points, "points", text, r.stage)
+        if bench:
+            relative = 100 * abs(bench - r.rep_rate) / bench
+            text = f"{label}; {relative:.0f}% relative to team {name}"
+            facts.add_number(relative, "percent", text, r.stage)
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{100 * value:.1f}%"

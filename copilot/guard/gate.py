@@ -1,0 +1,152 @@
+"""Runs every detector over one draft and returns the guard report (`check`).
+
+Odd input (empty, junk, very long, no questions) yields findings, never an exception; an
+internal error fails closed with a GUARD-0 finding.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from functools import lru_cache
+
+from copilot.draft_schemas import AnyDraft, DebriefDraft, DraftKind, PlanDraft
+from copilot.guard.anchors import anchor_findings
+from copilot.guard.ask import debrief_checks, questions_checks
+from copilot.guard.citations import check_ids, draft_findings
+from copilot.guard.claims import Grounding, ground
+from copilot.guard.facts import FactIndex
+from copilot.guard.focus import focus_findings
+from copilot.guard.injection import injection_findings
+from copilot.guard.lexicon import Entry, build_lexicon, platitude_findings, trait_findings
+from copilot.guard.record import NumberFact
+from copilot.guard.report import Finding, GuardReport
+from copilot.guard.units import Unit, units_of
+
+log = logging.getLogger(__name__)
+MAX_CHARS = 50_000
+MAX_UNITS = 400
+
+
+@lru_cache(maxsize=8)
+def _lexicon(cliches: tuple[str, ...]) -> list[Entry]:
+    return build_lexicon(cliches)
+
+
+def check(
+    draft: AnyDraft | str, kind: DraftKind, facts: FactIndex, cliches: Sequence[str]
+) -> GuardReport:
+    """Every gating detector over the draft; `passed` when none found anything."""
+    try:
+        findings, metrics = _run(draft, kind, facts, tuple(cliches))
+    except Exception as exc:  # the guard fails closed; it never crashes a draft
+        log.exception("guard failed on a %s draft", kind)
+        findings = [
+            Finding(
+                detector="GUARD-0",
+                unit="",
+                rule="the guard fails closed",
+                reason=f"the guard could not check this draft ({type(exc).__name__})",
+            )
+        ]
+        metrics = {}
+    return GuardReport(passed=not findings, kind=kind, findings=findings, metrics=metrics)
+
+
+def _form(draft: AnyDraft | str, kind: DraftKind) -> tuple[AnyDraft | str, list[Finding]]:
+    out: list[Finding] = []
+    if isinstance(draft, str) and len(draft) > MAX_CHARS:
+        out.append(
+            Finding(
+                detector="FORM-1",
+                unit="",
+                rule=f"at most {MAX_CHARS:,} characters",
+                reason=f"the draft is {len(draft):,} characters; only the start was checked",
+            )
+        )
+        draft = draft[:MAX_CHARS]
+    if not isinstance(draft, str) and draft.kind != kind:
+        out.append(
+            Finding(
+                detector="FORM-1",
+                unit="",
+                rule="the draft's kind is the kind checked",
+                reason=f"a {draft.kind} draft was checked as {kind}",
+            )
+        )
+    return draft, out
+
+
+def _run(
+    draft: AnyDraft | str, kind: DraftKind, facts: FactIndex, cliches: tuple[str, ...]
+) -> tuple[list[Finding], dict[str, float]]:
+    draft, findings = _form(draft, kind)
+    units = _units(draft, kind, findings)
+    findings += platitude_findings(units, _lexicon(cliches)) + trait_findings(units)
+    targets = _draft_numbers(draft)
+    grounding = {id(u): _grounding(u, facts, targets) for u in units}
+    findings += [f for g in grounding.values() for f in g.findings]
+    if not isinstance(draft, str):
+        findings += draft_findings(draft.rep_id, _outside_ids(draft), facts)
+    typed = not isinstance(draft, str)
+    anchors, rate = anchor_findings(units, kind, typed, grounding, facts)
+    more, kind_metrics = _kind_checks(draft, kind, units, facts)
+    findings += anchors + more + injection_findings(units, facts)
+    metrics = {"anchor_rate": rate, "units": float(len(units)), **kind_metrics}
+    metrics["findings"] = float(len(findings))
+    return findings, metrics
+
+
+def _units(draft: AnyDraft | str, kind: DraftKind, findings: list[Finding]) -> list[Unit]:
+    units = units_of(draft, kind)
+    if len(units) > MAX_UNITS:
+        findings.append(
+            Finding(
+                detector="FORM-1",
+                unit="",
+                rule=f"at most {MAX_UNITS} units",
+                reason=f"the draft has {len(units)} units; only the first were checked",
+            )
+        )
+    return units[:MAX_UNITS]
+
+
+def _grounding(unit: Unit, facts: FactIndex, extra: list[NumberFact]) -> Grounding:
+    g = ground(unit, facts, extra)
+    check_ids(unit, facts, g)
+    return g
+
+
+def _draft_numbers(draft: AnyDraft | str) -> list[NumberFact]:
+    """A typed plan's target is set by code from the record, so the prose may cite it."""
+    if not isinstance(draft, PlanDraft):
+        return []
+    m = draft.metric
+    lift = 100 * (m.target - m.baseline)
+    return [
+        NumberFact(100 * m.target, "percent", f"the plan's target {100 * m.target:.1f}%"),
+        NumberFact(100 * m.baseline, "percent", f"the plan's baseline {100 * m.baseline:.1f}%"),
+        NumberFact(abs(lift), "points", f"the plan's lift {lift:.1f} points"),
+    ]
+
+
+def _outside_ids(draft: AnyDraft) -> list[str]:
+    if isinstance(draft, DebriefDraft):
+        return [f"call:{draft.call_id}"]
+    if isinstance(draft, PlanDraft):
+        return list(draft.metric.evidence)
+    return []
+
+
+def _kind_checks(
+    draft: AnyDraft | str, kind: DraftKind, units: list[Unit], facts: FactIndex
+) -> tuple[list[Finding], dict[str, float]]:
+    typed = not isinstance(draft, str)
+    if kind == "debrief":
+        return debrief_checks(units, typed)
+    if kind == "questions":
+        return questions_checks(units)
+    if kind == "plan":
+        stated = draft.focus if isinstance(draft, PlanDraft) else None
+        return focus_findings(units, stated, facts.focus, typed)
+    return [], {}

@@ -1,0 +1,262 @@
+"""What a piece of text asserts: numbers with their unit, dates, quotes and evidence ids.
+
+The same extractors read the rep's record (to build facts) and a draft (to find claims), so
+both sides are parsed alike. Names live in `names`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+NumberKind = Literal["percent", "points", "value"]
+
+MONTHS = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ]
+    )
+    for m in names
+}
+_MONTH = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+_MONTH += r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_ISO_DATE = re.compile(r"\b(?P<y>20\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b")
+_PERIOD = re.compile(r"\b(?P<y>20\d\d)-(?P<m>0[1-9]|1[0-2])\b(?!-\d)")
+_MONTH_DAY = re.compile(
+    _MONTH + r"\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>20\d\d)\b)?"
+)
+_DAY_MONTH = re.compile(
+    r"\b(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?"
+    + _MONTH
+    + r"(?:,?\s+(?P<y>20\d\d)\b)?"
+)
+_PREFIXED_ID = re.compile(
+    r"\b(?P<prefix>call|session|commitment|activity|goal|rating|card):(?P<rest>[A-Za-z0-9](?:[\w:.-]*[A-Za-z0-9])?)"
+)
+_BARE_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+\b")
+_TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b", re.I)
+_MISC = re.compile(r"\b(?:Q[1-4]|H[12]|FY\d\d|\d+/7|\d:\d)\b|->|→")
+_NUMBER = re.compile(
+    r"(?<![\w.$£€])(?:(?P<cur>[$£€])\s?)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?"
+    r"(?:\s?(?P<scale>k|K|m|M|bn|million|thousand)\b)?"
+    r"(?:\s?(?P<pct>%|percent\b|per\s+cent\b))?"
+    r"(?:\s?(?P<pts>percentage\s+points?\b|pts?\b\.?|pp\b|points?\b))?"
+)
+_COMPARATIVE = re.compile(
+    r"^\W*(?:\w+\s+){0,2}(?:below|above|behind|ahead|under|over|short|gap|higher|lower|better"
+    r"|worse|less|more|off|from|of)\b",
+    re.I,
+)
+_DURATION = re.compile(r"^\s*-?\s*(?:min|mins|minutes?|hrs?|hours?|sec|secs|seconds?)\b", re.I)
+_TARGET_CUE = re.compile(
+    r"(?:\b(?:target|targets|aim|aiming|goal|toward|towards|reach|reaching|lift|raise|increase"
+    r"|improve|get(?:\s+it|\s+that)?\s+(?:up\s+)?to|stretch|by\s+at\s+least)\b[^.?!;\d]{0,20}"
+    r"|\bfrom\s+\S+\s+to\s+|(?:->|→)\s*)$",
+    re.I,
+)
+# A limit or a rate per period prescribes ("under 15 seconds", "40 dials per block").
+_LIMIT_CUE = re.compile(
+    r"\b(?:under|within|at\s+least|at\s+most|up\s+to|no\s+more\s+than|fewer\s+than|less\s+than"
+    r"|more\s+than|every|each)\s+[$£€]?$",
+    re.I,
+)
+_PER_TAIL = re.compile(
+    r"^\s*(?:[a-z-]+\s+){0,2}(?:per|a|each|every)\s+(?:block|day|week|call|meeting|hour|month"
+    r"|session|demo|proposal)\b",
+    re.I,
+)
+_BASELINE = re.compile(r"\b(?:from|baseline|currently|now|at)\s*[$£€]?$", re.I)
+_TARGET_TAIL = re.compile(r"^\s*(?:[a-z-]+\s+)?(?:target|goal|stretch|aim)\b", re.I)
+_COUNTER_CUE = re.compile(r"\b(?:week|wk|weeks|step|part|round|rule|no\.?|number|#)\s*$", re.I)
+_RANGE_TAIL = re.compile(r"^\s*(?:-|–|to)\s*\d+(?:\.\d+)?")
+_SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9}
+SMALL_COUNT = 10
+MAX_EXEMPT_MINUTES = 30
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number as written: value in its own scale, decimals written, and its kind."""
+
+    value: float
+    decimals: int
+    kind: NumberKind
+    scale: float
+    text: str
+    exempt: bool
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A calendar date as written; `year` is None when the text left it out."""
+
+    month: int
+    day: int
+    year: int | None
+    text: str
+
+
+def mask(text: str, patterns: list[re.Pattern[str]]) -> str:
+    """The text with every match of `patterns` blanked out (same length, so offsets hold)."""
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    return text
+
+
+def numbers(text: str) -> list[NumberMention]:
+    """Numbers outside ids, dates and times, each with its kind and whether it is exempt."""
+    blank = mask(
+        text,
+        [_PREFIXED_ID, _BARE_ID, _ISO_DATE, _PERIOD, _MONTH_DAY, _DAY_MONTH, _TIME, _MISC],
+    )
+    out: list[NumberMention] = []
+    for m in _NUMBER.finditer(blank):
+        after = blank[m.end() : m.end() + 1]
+        if after.isalpha() and not (m.group("scale") or m.group("pct") or m.group("pts")):
+            continue  # ordinals, "3x", "2nd": not quantities
+        out.append(_mention(m, blank))
+    return out
+
+
+def _mention(m: re.Match[str], text: str) -> NumberMention:
+    digits = m.group("int").replace(",", "")
+    decimals = len(m.group("dec") or "")
+    value = float(f"{digits}.{m.group('dec')}") if decimals else float(digits)
+    scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
+    pts = (m.group("pts") or "").lower()
+    kind: NumberKind = "value"
+    if m.group("pct"):
+        kind = "percent"
+    elif pts and (not pts.startswith("point") or _COMPARATIVE.match(text[m.end() :])):
+        kind = "points"
+    before = text[max(0, m.start() - 40) : m.start()]
+    after = _RANGE_TAIL.sub("", text[m.end() : m.end() + 40])
+    plain = kind == "value" and not m.group("cur") and scale == 1.0
+    exempt = (
+        (plain and decimals == 0 and value < SMALL_COUNT)
+        or (plain and decimals == 0 and "," not in m.group("int") and 1990 <= value <= 2100)
+        or bool(_COUNTER_CUE.search(before))
+        or (plain and value <= MAX_EXEMPT_MINUTES and bool(_DURATION.match(after)))
+        or (bool(_TARGET_CUE.search(before)) and not _BASELINE.search(before))
+        or bool(_LIMIT_CUE.search(before))
+        or bool(_PER_TAIL.match(after))
+        or bool(_TARGET_TAIL.match(after))
+    )
+    return NumberMention(
+        value, decimals, kind, scale, m.group(0).strip(), exempt, m.start(), m.end()
+    )
+
+
+_METRICS = {
+    "attainment": r"attainment|of\s+(?:your\s+)?quota|to\s+quota",
+    "dials->conversations": r"dials?\s*(?:->|→|-?to-?)\s*conversations?|connect(?:ion)?\s+rate",
+    "conversations->meetings": r"conversations?\s*(?:->|→|-?to-?)\s*meetings?|meeting\s+rate",
+    "meetings->demos": r"meetings?\s*(?:->|→|-?to-?)\s*demos?|demo\s+rate",
+    "demos->proposals": r"demos?\s*(?:->|→|-?to-?)\s*proposals?|proposal\s+rate",
+    "proposals->wins": r"proposals?\s*(?:->|→|-?to-?)\s*(?:wins?|close)"
+    r"|(?:win|close|closing)\s+rate",
+}
+_METRIC = re.compile("|".join(f"(?P<m{i}>{rx})" for i, rx in enumerate(_METRICS.values())), re.I)
+METRIC_REACH = 60
+
+
+def metric_near(text: str, start: int, end: int) -> str | None:
+    """The funnel metric named closest to a number ("close rate", "proposals->wins")."""
+    lo = max(0, start - METRIC_REACH)
+    names = list(_METRICS)
+    best: tuple[int, str] | None = None
+    for m in _METRIC.finditer(text[lo : end + METRIC_REACH // 2]):
+        at = lo + m.start()
+        distance = start - (lo + m.end()) if at < start else at - end
+        name = names[int(str(m.lastgroup)[1:])]
+        if best is None or distance < best[0]:
+            best = (distance, name)
+    return best[1] if best else None
+
+
+def dates(text: str) -> list[DateMention]:
+    """Calendar dates: ISO, "Oct 14", "October 14th, 2026", "14 October"."""
+    out: list[DateMention] = []
+    for m in _ISO_DATE.finditer(text):
+        out.append(DateMention(int(m.group("m")), int(m.group("d")), int(m.group("y")), m.group(0)))
+    blank = mask(text, [_ISO_DATE])
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        for m in pattern.finditer(blank):
+            month = MONTHS[m.group("mon").lower().rstrip(".")]
+            year = int(m.group("y")) if m.group("y") else None
+            out.append(DateMention(month, int(m.group("d")), year, m.group(0).strip()))
+        blank = mask(blank, [pattern])
+    return out
+
+
+def periods(text: str) -> list[str]:
+    """Activity periods written as YYYY-MM."""
+    return [m.group(0) for m in _PERIOD.finditer(mask(text, [_ISO_DATE]))]
+
+
+def evidence_ids(text: str) -> list[str]:
+    """Evidence ids written with their prefix, e.g. `call:CALL-C03-04` or `card:ask-dont-tell`."""
+    return [m.group(0) for m in _PREFIXED_ID.finditer(text)]
+
+
+def bare_ids(text: str) -> list[str]:
+    """Tokens shaped like record ids (`CALL-C03-04`, `CM-E02-07`) outside prefixed ids."""
+    blank = mask(text, [_PREFIXED_ID])
+    return [m.group(0) for m in _BARE_ID.finditer(blank) if any(c.isdigit() for c in m.group(0))]
+
+
+@dataclass(frozen=True)
+class QuoteMention:
+    """Quoted words; `claimed` when the draft presents them as said or written in the record."""
+
+    text: str
+    claimed: bool
+
+
+_DOUBLE_QUOTE = re.compile(r"[\"“”«»]([^\"“”«»\n]{2,400}?)[\"“”«»]")
+_SINGLE_QUOTE = re.compile(
+    r"(?<![\w'’])['‘]((?:[^'‘’\n]|['’](?=[A-Za-z])){2,400}?)['’](?![A-Za-z])"
+)
+# A quote after these words is a line to try, not a claim about what was said.
+_PRESCRIBED = re.compile(
+    r"\b(?:try|trying|say|saying|says|ask|asking|use|using|open\s+with|close\s+with|line|lines"
+    r"|phrase|script|wording|words\s+like|something\s+like|for\s+example|e\.g\.|such\s+as"
+    r"|practi[sc]e|practi[sc]ing|rehearse|propose|suggest|respond\s+with|reply\s+with"
+    r"|answer\s+with|question|questions|instead\s+of|rather\s+than|like|with|swap|replace"
+    r"|could\s+be|would\s+be|sounds\s+like|as\s+in)\b\W*$",
+    re.I,
+)
+_REPORTED = re.compile(
+    r"\b(?:said|told|wrote|answered|replied|asked|mentioned|called\s+it|put\s+it|noted|volunteered"
+    r"|admitted|claimed|described|words|quoted)\b",
+    re.I,
+)
+
+
+def quotes(text: str) -> list[QuoteMention]:
+    """Quoted spans, double or single quotes, each marked as claimed or prescribed."""
+    out: list[QuoteMention] = []
+    for pattern in (_DOUBLE_QUOTE, _SINGLE_QUOTE):
+        for m in pattern.finditer(text):
+            before = text[max(0, m.start() - 60) : m.start()]
+            before = re.split(r"[.!?;]\s", before)[-1]
+            prescribed = bool(_PRESCRIBED.search(before)) and not _REPORTED.search(before)
+            out.append(QuoteMention(m.group(1).strip(), claimed=not prescribed))
+        text = mask(text, [pattern])
+    return out

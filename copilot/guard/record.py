@@ -1,0 +1,155 @@
+"""One rep's record read into checkable facts: numbers, dates, names, ids and verbatim text.
+
+Every rep in the database gets one, so the guard can tell a fact that belongs to this rep from
+one that leaked in from another rep's record.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from copilot import funnel
+from copilot.guard.injection import InjectionSpan, instruction_spans, without_spans
+from copilot.guard.mentions import NumberKind, dates, numbers
+from copilot.guard.names import name_spans, normal
+from copilot.store import Store
+from copilot.tables import Activity, Rep
+
+FIELDS = (*funnel.FIELDS, "quota", "revenue")
+
+
+@dataclass(frozen=True)
+class NumberFact:
+    """A number the record supports, in the unit a draft would write it (percent as 0-100)."""
+
+    value: float
+    kind: NumberKind
+    label: str
+    metric: str | None = None
+
+
+@dataclass
+class RepFacts:
+    """Everything checkable in one rep's record."""
+
+    rep_id: str
+    name: str
+    manager: str
+    goal: str
+    numbers: list[NumberFact] = field(default_factory=list)
+    dates: dict[tuple[int, int], str] = field(default_factory=dict)
+    periods: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    bare_ids: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=set)
+    corpus: str = " "
+    lower_words: set[str] = field(default_factory=set)
+    statements: list[str] = field(default_factory=list)
+    injections: list[InjectionSpan] = field(default_factory=list)
+
+    def add_number(
+        self, value: float | None, kind: NumberKind, label: str, metric: str | None = None
+    ) -> None:
+        if value is not None:
+            self.numbers.append(NumberFact(float(value), kind, label, metric))
+
+    def add_text(self, evidence: str, text: str | None) -> None:
+        """Index a record text: its numbers, dates, names and words (for quotes)."""
+        if not text:
+            return
+        for n in numbers(text):
+            self.add_number(n.value * n.scale, n.kind, f"{evidence}: '{n.text}'")
+        for d in dates(text):
+            self.dates.setdefault((d.month, d.day), f"{evidence}: '{d.text}'")
+        for span in name_spans(text):
+            if not span.initial or len(span.words) > 1:  # a lone capital opening a sentence
+                self.names.setdefault(normal(span.text), span.text)
+        self.lower_words.update(re.findall(r"(?<![\w'’-])[a-z][a-z]+\b", text))
+        self.corpus += normal(text) + " | "
+
+
+def read_record(session: Session, rep: Rep, window: Sequence[str]) -> RepFacts:
+    """The facts of one rep's record; `window` names the periods the diagnosis compares."""
+    facts = RepFacts(rep.rep_id, rep.name, rep.manager, rep.goal or "")
+    for text in (rep.name, rep.manager, rep.role):
+        facts.add_text(f"rep:{rep.rep_id}", text)
+    if rep.goal:
+        facts.ids.add(f"goal:{rep.rep_id}")
+        facts.add_text(f"goal:{rep.rep_id}", rep.goal)
+        facts.statements.append(f"goal:{rep.rep_id}: {rep.goal}")
+    if rep.desire_rating is not None:
+        facts.ids.add(f"rating:{rep.rep_id}")
+        facts.add_number(rep.desire_rating, "value", f"rating:{rep.rep_id}")
+    _activity(facts, Store.activity(session, [rep.rep_id]), window)
+    _calls(facts, session)
+    _sessions(facts, session)
+    return facts
+
+
+def _activity(facts: RepFacts, rows: Sequence[Activity], window: Sequence[str]) -> None:
+    for row in rows:
+        evidence = f"activity:{facts.rep_id}:{row.period}"
+        facts.ids.add(evidence)
+        facts.periods.add(row.period)
+        totals = {f: float(getattr(row, f)) for f in FIELDS}
+        _totals(facts, totals, evidence)
+    in_window = [r for r in rows if r.period in window]
+    if in_window:
+        totals = {f: float(sum(getattr(r, f) for r in in_window)) for f in FIELDS}
+        _totals(facts, totals, f"{facts.rep_id} {in_window[0].period}..{in_window[-1].period}")
+
+
+def _totals(facts: RepFacts, totals: dict[str, float], label: str) -> None:
+    for name, value in totals.items():
+        facts.add_number(value, "value", f"{label} {name} {value:,.0f}")
+    if totals["quota"]:
+        attainment = 100 * totals["revenue"] / totals["quota"]
+        facts.add_number(
+            attainment, "percent", f"{label} attainment {attainment:.1f}%", "attainment"
+        )
+    for stage, rate in funnel.rates(totals).items():
+        if rate is not None:
+            facts.add_number(100 * rate, "percent", f"{label} {stage} {100 * rate:.1f}%", stage)
+
+
+def _calls(facts: RepFacts, session: Session) -> None:
+    for call in Store.calls(session, facts.rep_id):
+        evidence = f"call:{call.call_id}"
+        facts.ids.add(evidence)
+        facts.bare_ids.add(call.call_id)
+        facts.dates.setdefault((call.date.month, call.date.day), f"{evidence} on {call.date}")
+        facts.names.setdefault(normal(call.account), call.account)
+        facts.add_text(evidence, call.account)
+        for name in ("summary", "transcript", "manager_notes"):
+            text = getattr(call, name) or ""
+            spans = instruction_spans(text)
+            facts.injections += [InjectionSpan(evidence, s) for s in spans]
+            facts.add_text(evidence, without_spans(text, spans))
+        summary = without_spans(call.summary, instruction_spans(call.summary))
+        facts.statements.append(f"{evidence} ({call.date}, {call.account}): {summary}")
+
+
+def _sessions(facts: RepFacts, session: Session) -> None:
+    for s in Store.coaching_sessions(session, facts.rep_id):
+        evidence = f"session:{s.session_id}"
+        facts.ids.add(evidence)
+        facts.bare_ids.add(s.session_id)
+        facts.dates.setdefault((s.date.month, s.date.day), f"{evidence} on {s.date}")
+        spans = instruction_spans(s.notes)
+        facts.injections += [InjectionSpan(evidence, span) for span in spans]
+        notes = without_spans(s.notes, spans)
+        facts.add_text(evidence, s.focus)
+        facts.add_text(evidence, notes)
+        facts.statements.append(f"{evidence} ({s.date}, {s.focus}): {notes}")
+    for c in Store.commitments(session, facts.rep_id):
+        evidence = f"commitment:{c.commitment_id}"
+        facts.ids.add(evidence)
+        facts.bare_ids.add(c.commitment_id)
+        facts.dates.setdefault((c.due.month, c.due.day), f"{evidence} due {c.due}")
+        facts.add_text(evidence, c.text)
+        facts.statements.append(f"{evidence} (due {c.due}, {c.status}): {c.text}")

@@ -1,0 +1,130 @@
+"""Splits a draft into the units the detectors judge: questions, script lines, plan bullets.
+
+Typed drafts split along their schema, skipping fields the code fills in from the record
+(the brief, the metric, checkpoints, what is parked); pasted text goes through `prose`.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from copilot.draft_schemas import (
+    AnswerDraft,
+    AnyDraft,
+    DebriefDraft,
+    DraftKind,
+    LineKind,
+    PlanDraft,
+    PrecallDraft,
+    QuestionsDraft,
+    RoleplayDraft,
+)
+
+Role = Literal["manager", "rep", "none"]
+
+
+class Unit(BaseModel):
+    """One judged piece of a draft, with who says it and the ids it cites."""
+
+    text: str
+    role: Role = "none"
+    declared_kind: LineKind | None = None
+    evidence: list[str] = Field(default_factory=list)
+    section: str = ""
+    in_character: bool = False
+    week: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The innermost heading or label the unit sits under ("Week 2", "Parked")."""
+        return self.section.rsplit(" / ", 1)[-1]
+
+
+def units_of(draft: AnyDraft | str, kind: DraftKind) -> list[Unit]:
+    """The draft's units in reading order; plain text is split by lines, bullets and roles."""
+    # prose builds Units, so it is imported here rather than at the top (no import cycle)
+    from copilot.guard.prose import split_text
+
+    if isinstance(draft, str):
+        return split_text(draft, kind)
+    if isinstance(draft, QuestionsDraft):
+        return [
+            Unit(text=q.text, role="manager", evidence=list(q.evidence), section=q.stage)
+            for q in draft.questions
+        ]
+    if isinstance(draft, DebriefDraft):
+        return _debrief(draft)
+    if isinstance(draft, PlanDraft):
+        return _plan(draft)
+    if isinstance(draft, PrecallDraft):
+        return _precall(draft)
+    if isinstance(draft, RoleplayDraft):
+        return _roleplay(draft)
+    return _answer(draft)
+
+
+def _debrief(draft: DebriefDraft) -> list[Unit]:
+    return [
+        Unit(
+            text=line.text,
+            role=line.speaker,
+            declared_kind=line.kind,
+            evidence=list(line.evidence),
+            section=segment.name,
+            in_character=segment.name == "roleplay" and line.kind == "roleplay",
+        )
+        for segment in draft.segments
+        for line in segment.lines
+    ]
+
+
+def _plan(draft: PlanDraft) -> list[Unit]:
+    units = [
+        Unit(text=draft.why, evidence=list(draft.why_evidence), section="why"),
+        Unit(text=draft.goal_link, evidence=list(draft.goal_evidence), section="goal_link"),
+    ]
+    units += [
+        Unit(text=a.text, evidence=list(a.evidence), section="weekly_actions", week=a.week)
+        for a in draft.weekly_actions
+    ]
+    units += [
+        Unit(text=c, role="manager", section="manager_commitments")
+        for c in draft.manager_commitments
+    ]
+    return units
+
+
+def _precall(draft: PrecallDraft) -> list[Unit]:
+    units = [Unit(text=draft.objective, evidence=list(draft.evidence), section="objective")]
+    units += [Unit(text=q, role="rep", section="questions") for q in draft.questions]
+    units += [Unit(text=i, section="information_to_get") for i in draft.information_to_get]
+    for risk in draft.risks:
+        units += [
+            Unit(text=risk.risk, section="risks"),
+            Unit(text=risk.response, section="responses"),
+        ]
+    return units
+
+
+def _roleplay(draft: RoleplayDraft) -> list[Unit]:
+    units = [
+        Unit(text=draft.moment, evidence=list(draft.evidence), section="moment"),
+        Unit(text=draft.buyer_persona, section="buyer_persona", in_character=True),
+    ]
+    units += [Unit(text=b, section="buyer_lines", in_character=True) for b in draft.buyer_lines]
+    units += [Unit(text=g, section="good_looks_like") for g in draft.good_looks_like]
+    units += [
+        Unit(text=q, role="manager", section="debrief_questions") for q in draft.debrief_questions
+    ]
+    return units
+
+
+def _answer(draft: AnswerDraft) -> list[Unit]:
+    from copilot.guard.prose import split_text
+
+    units = split_text(draft.answer, "answer")
+    if units:
+        units[0] = units[0].model_copy(update={"evidence": [*units[0].evidence, *draft.evidence]})
+    return units
