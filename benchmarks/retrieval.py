@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
     qs = np.array(embedder.embed_documents(queries(args.queries, args.seed + 1)), np.float32)
     matrix, origin = mixtures(base, args.chunks, args.noise, args.seed)
     docs = [base_texts[int(i)] for i in origin]
-    name, where = team_collection(TEAM), None
+    name, where = team_collection(TEAM, embedder.model_id), None
 
     with tempfile.TemporaryDirectory(prefix="copilot-bench-") as tmp:
         vectors = ChromaVectors(path=Path(tmp) / "chroma")

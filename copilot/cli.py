@@ -39,9 +39,9 @@ class KindChoice(StrEnum):
 
 def _init(services: Services) -> int:
     with progress() as bar:
-        task = bar.add_task("indexing knowledge cards", total=None)
-        plan = services.init(lambda n: bar.advance(task, n))
-    return len(plan.to_embed)
+        task = bar.add_task("indexing knowledge cards and call notes", total=None)
+        plans = services.init(lambda n: bar.advance(task, n))
+    return sum(len(p.to_embed) for p in plans)
 
 
 def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> IngestReport:
@@ -57,10 +57,10 @@ def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> I
 @app.command()
 @errors_to_exit
 def init() -> None:
-    """Create the database schema and index the knowledge corpus (safe to re-run)."""
+    """Create the schema, index the knowledge cards and re-index stored calls (safe to re-run)."""
     services = Services(get_settings())
     embedded = _init(services)
-    err.print(f"ready: {services.settings.data_dir} ({embedded} knowledge chunks embedded)")
+    err.print(f"ready: {services.settings.data_dir} ({embedded} chunks embedded)")
 
 
 @app.command("ingest")
@@ -183,7 +183,7 @@ def demo() -> None:
             result = drafter.draft(DraftRequest(kind, top.rep_id))
         out.rule(f"{kind} for {top.name} ({top.rep_id})")
         out.print(Markdown(to_markdown(result.draft)))
-        out.print(verdict_table(result.guard, result.source))
+        out.print(verdict_table(result.guard, result.source, result.attempts))
     out.print(
         "Next: `copilot diagnose REP`, `copilot draft questions|debrief|plan REP`, "
         '`copilot ask REP "question"`, `copilot reps --json`, `copilot --help`.'

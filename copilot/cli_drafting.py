@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import RenderableType
 from rich.markdown import Markdown
 from rich.table import Table
+from rich.text import Text
 
 from copilot.checking import check_file
 from copilot.console import JsonFlag, emit, err, errors_to_exit, out
@@ -46,11 +49,26 @@ def _drafter() -> Drafter:
     return Drafter(services, build_chat_model(services.settings))
 
 
-def verdict_table(report: GuardReport, source: str | None = None) -> Table:
-    """The guard's verdict with one row per finding."""
+def verdict_table(
+    report: GuardReport, source: str | None = None, attempts: Sequence[dict[str, Any]] = ()
+) -> RenderableType:
+    """The guard's verdict: one line when it passed, else a row per finding."""
     state = "[green]passed[/]" if report.passed else "[red]failed[/]"
-    title = f"Guard: {state}" + (f"  (source: {source})" if source else "")
-    table = Table("detector", "unit", "reason", title=title, title_justify="left")
+    tried = "; ".join(
+        f"round {a['round']}: " + (a["error"] if "error" in a else f"{a['findings']} findings")
+        for a in attempts
+        if not a.get("passed")
+    )
+    origin = (
+        f" (source: {source}" + (f"; model attempts failed: {tried}" if tried else "") + ")"
+        if source
+        else ""
+    )
+    if not report.findings:
+        return Text.from_markup(f"Guard: {state}{origin}")
+    table = Table(
+        "detector", "unit", "reason", title=f"Guard: {state}{origin}", title_justify="left"
+    )
     for f in report.findings:
         table.add_row(f.detector, f.unit[:80], f.reason)
     return table
@@ -81,7 +99,7 @@ def _run(req: DraftRequest, as_json: bool) -> None:
         emit(result_json(result))
         return
     out.print(Markdown(to_markdown(result.draft)))
-    out.print(verdict_table(result.guard, result.source))
+    out.print(verdict_table(result.guard, result.source, result.attempts))
     out.print(
         f"stored as draft {result.draft_id}; model {result.model}, prompt {result.prompt_hash}"
     )

@@ -36,6 +36,7 @@ LineKind = Literal[
 ]
 ActionType = Literal["observe", "practise", "apply", "review"]
 Ids = Annotated[list[str], Field(max_length=6)]
+ANSWER_CHARS = 4000
 # Enumerated, not ranged: llama.cpp's JSON-schema grammar enforces enums but not min/max.
 Week = Literal[1, 2, 3, 4]
 Minutes = Literal[1, 2, 3, 4, 5]
@@ -115,7 +116,7 @@ class RoleplayOut(_Out):
 
 
 class AnswerOut(_Out):
-    answer: Annotated[str, Field(min_length=3, max_length=2000)]
+    answer: Annotated[str, Field(min_length=3, max_length=ANSWER_CHARS)]
     evidence: Ids
 
 

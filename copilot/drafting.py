@@ -17,7 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from copilot.composer import ComposerInput
 from copilot.context import context_items, diagnosis_text
-from copilot.draft_schemas import AnswerOut, AnyDraft, DraftKind
+from copilot.draft_schemas import ANSWER_CHARS, AnswerOut, AnyDraft, DraftKind
 from copilot.errors import ContextBudgetError, ModelOutputError, NotFoundError
 from copilot.guard import GuardReport, build_facts, check
 from copilot.jobs import Job, build_job, focus_query
@@ -188,10 +188,17 @@ class Drafter:
         """Guard and store a streamed chat answer; a failing one is replaced by the composer's."""
         job, facts, rendered, _ = prepared
         draft: AnyDraft = job.assemble(
-            AnswerOut(answer=text or "(no answer)", evidence=cited_ids(text))
+            AnswerOut(answer=(text or "(no answer)")[:ANSWER_CHARS], evidence=cited_ids(text))
         )
         report = check(draft, "answer", facts, self.framework.cliches)
         source: Source = "model"
+        attempt = {
+            "round": 1,
+            "streamed": True,
+            "passed": report.passed,
+            "findings": len(report.findings),
+            "seconds": round(seconds, 3),
+        }
         if not report.passed:
             draft, source = job.assemble(job.compose()), "composer"
             report = check(draft, "answer", facts, self.framework.cliches)
@@ -200,7 +207,7 @@ class Drafter:
             draft=draft,
             source=source,
             guard=report,
-            attempts=[{"round": 1, "streamed": True, "seconds": round(seconds, 3)}],
+            attempts=[attempt],
             timings={"model": seconds},
             model=model_name(self.model),
             prompt_hash=rendered.hash,

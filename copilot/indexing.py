@@ -16,7 +16,7 @@ from langchain_core.embeddings import Embeddings
 from copilot.embeddings import model_id
 from copilot.schemas import Card, Chunk
 from copilot.tokens import chunk as token_chunks
-from copilot.vectors import FRAMEWORK_COLLECTION
+from copilot.vectors import FRAMEWORK
 
 Progress = Callable[[int], None]
 EMBED_BATCH = 32
@@ -95,7 +95,7 @@ class Indexer:
             Chunk(
                 chunk_id=f"card:{card.id}:{i}",
                 text=f"{card.title}\n{piece}",
-                team=FRAMEWORK_COLLECTION,
+                team=FRAMEWORK,
                 source_id=f"card:{card.id}",
                 field=card.kind,
                 capability=card.capability or "",

@@ -138,9 +138,9 @@ def _plans(
     for team, team_calls in sorted(by_team.items()):
         chunks = [c for call in team_calls for c in indexer.call_chunks(call, team)]
         sources = [f"call:{call.call_id}" for call in team_calls]
-        plans.append(indexer.plan(team_collection(team), chunks, sources))
+        plans.append(indexer.plan(team_collection(team, indexer.embedder_id), chunks, sources))
     for rep in moved:  # the rep's chunks leave the old team's collection entirely
-        old = team_collection(rep.team)
+        old = team_collection(rep.team, indexer.embedder_id)
         stale = indexer.vectors.hashes(old, {"rep_id": rep.rep_id})
         plans.append(SyncPlan(old, stale=sorted(stale)))
     return plans

@@ -12,8 +12,9 @@ from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
 
+from copilot.embeddings import model_id
 from copilot.schemas import Capability, RetrievedChunk
-from copilot.vectors import FRAMEWORK_COLLECTION, Hit, team_collection
+from copilot.vectors import FRAMEWORK, Hit, framework_collection, team_collection
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,7 @@ class Retriever:
     def __init__(self, vectors: SearchableVectors, embedder: Embeddings) -> None:
         self.vectors = vectors
         self.embedder = embedder
+        self.embedder_id = model_id(embedder)
 
     def admit(self, hit: Hit, team: str, rep_id: str | None) -> bool:
         """True only for a hit that carries the caller's team (and rep, when asked)."""
@@ -49,7 +51,8 @@ class Retriever:
         `admit` re-checks every hit anyway.
         """
         where = {"rep_id": rep_id} if rep_id is not None else None
-        hits = self.vectors.query(team_collection(team), self.embedder.embed_query(query), k, where)
+        collection = team_collection(team, self.embedder_id)
+        hits = self.vectors.query(collection, self.embedder.embed_query(query), k, where)
         kept = [h for h in hits if self.admit(h, team, rep_id)]
         if len(kept) < len(hits):
             log.warning("dropped %d retrieved chunk(s) outside team scope", len(hits) - len(kept))
@@ -60,8 +63,9 @@ class Retriever:
     ) -> list[RetrievedChunk]:
         """The `k` framework chunks nearest to `query`, optionally about one capability."""
         where = {"capability": capability} if capability else None
-        hits = self.vectors.query(FRAMEWORK_COLLECTION, self.embedder.embed_query(query), k, where)
-        return [_chunk(h) for h in hits if self.admit(h, FRAMEWORK_COLLECTION, None)]
+        collection = framework_collection(self.embedder_id)
+        hits = self.vectors.query(collection, self.embedder.embed_query(query), k, where)
+        return [_chunk(h) for h in hits if self.admit(h, FRAMEWORK, None)]
 
 
 def _chunk(hit: Hit) -> RetrievedChunk:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
+from sqlalchemy import select
 
 from copilot.diagnosis import Diagnoser
 from copilot.embeddings import build_embeddings
@@ -14,7 +15,8 @@ from copilot.knowledge import load_cards
 from copilot.retrieval import Retriever
 from copilot.settings import Settings
 from copilot.store import Store
-from copilot.vectors import FRAMEWORK_COLLECTION, ChromaVectors
+from copilot.tables import Call
+from copilot.vectors import ChromaVectors, framework_collection, team_collection
 
 
 class Services:
@@ -55,12 +57,21 @@ class Services:
     def diagnoser(self) -> Diagnoser:
         return Diagnoser(self.store, self.settings)
 
-    def init(self, progress: Callable[[int], None] | None = None) -> SyncPlan:
-        """Create the schema and index the knowledge corpus (unchanged cards are skipped)."""
+    def init(self, progress: Callable[[int], None] | None = None) -> list[SyncPlan]:
+        """Create the schema, index the knowledge corpus, and bring every team's call chunks in
+        line with the records (new embedder, lost vectors); unchanged chunks are skipped."""
         self.store.create_schema()
         cards = load_cards(self.settings.knowledge_dir)
         chunks = [c for card in cards for c in self.indexer.card_chunks(card)]
-        plan = self.indexer.plan(FRAMEWORK_COLLECTION, chunks, None)
-        self.indexer.embed(plan, progress)
-        self.indexer.apply(plan)
-        return plan
+        plans = [self.indexer.plan(framework_collection(self.indexer.embedder_id), chunks, None)]
+        with self.store.sessions() as session:
+            for team in Store.teams(session):
+                reps = [r.rep_id for r in Store.reps(session, team)]
+                calls = session.scalars(select(Call).where(Call.rep_id.in_(reps))).all()
+                team_chunks = [c for call in calls for c in self.indexer.call_chunks(call, team)]
+                collection = team_collection(team, self.indexer.embedder_id)
+                plans.append(self.indexer.plan(collection, team_chunks, None))
+        for plan in plans:
+            self.indexer.embed(plan, progress)
+            self.indexer.apply(plan)
+        return plans

@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from copilot.errors import VectorStoreError
 from copilot.schemas import Chunk
 
-FRAMEWORK_COLLECTION = "framework"
+FRAMEWORK = "framework"  # the team tag of knowledge chunks, shared by every team
 # Chroma's default search breadth gave recall@8 of 0.87 at 100k chunks (benchmarks/retrieval).
 HNSW = {"space": "cosine", "ef_search": 128, "ef_construction": 128}
 
@@ -32,11 +32,20 @@ class Hit:
     distance: float
 
 
-def team_collection(team: str) -> str:
-    """Collection name for a team: a readable slug plus a hash, so names never collide."""
+def team_collection(team: str, embedder_id: str) -> str:
+    """A team's collection: a readable slug plus a hash of the team and the embedder.
+
+    The embedder is part of the name so that switching embedders (say local to OpenAI) never
+    mixes vector sizes; `copilot init` re-indexes the records into the new collections.
+    """
     slug = re.sub(r"[^a-z0-9]+", "-", team.lower()).strip("-")[:40] or "team"
-    digest = hashlib.sha256(team.encode()).hexdigest()[:10]
+    digest = hashlib.sha256(f"{team}\n{embedder_id}".encode()).hexdigest()[:10]
     return f"team-{slug}-{digest}"
+
+
+def framework_collection(embedder_id: str) -> str:
+    """The knowledge cards' collection for one embedder."""
+    return f"framework-{hashlib.sha256(embedder_id.encode()).hexdigest()[:10]}"
 
 
 class ChromaVectors:

@@ -26,7 +26,7 @@ def _row_counts(services: Services) -> dict[str, int]:
 
 
 def _chunk_count(services: Services, team: str) -> int:
-    return services.vectors.count(team_collection(team))
+    return services.vectors.count(team_collection(team, services.indexer.embedder_id))
 
 
 def _errors(services: Services, paths: list[Path]) -> list[RowError]:

@@ -95,3 +95,19 @@ def test_framework_cards_are_shared(services: Services) -> None:
     hits = services.retriever.knowledge("discovery questions", k=3, capability="discovery")
     assert hits
     assert all(h.evidence_id.startswith("card:") for h in hits)
+
+
+class OtherFakeEmbeddings(FakeEmbeddings):
+    """A second embedder, standing for a switch from local to OpenAI embeddings."""
+
+    model_id = "other-fake"
+
+
+def test_switching_embedders_reindexes_on_init(three_teams: Services) -> None:
+    switched = Services(three_teams.settings, embedder=OtherFakeEmbeddings())
+    assert switched.retriever.evidence("beta", QUERIES[0]) == []  # new collections start empty
+    plans = switched.init()
+    assert sum(len(p.to_embed) for p in plans) > 0
+    hits = switched.retriever.evidence("beta", QUERIES[0])
+    assert [h.evidence_id for h in hits][:1] == ["call:CB1"]
+    assert sum(len(p.to_embed) for p in switched.init()) == 0  # a second init embeds nothing
