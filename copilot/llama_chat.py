@@ -66,6 +66,13 @@ class LlamaCppChat(BaseChatModel):
             )
         return self._llama
 
+    def close(self) -> None:
+        """Free the model (it is loaded again on the next call)."""
+        with self._lock:
+            if self._llama is not None:
+                self._llama.close()
+                self._llama = None
+
     def prompt_tokens(self, messages: list[BaseMessage]) -> int:
         """Tokens the messages take in this model's own tokenizer (plus role overhead)."""
         text = "\n".join(str(m.content) for m in messages)

@@ -64,3 +64,17 @@ def two_teams() -> TeamFiles:
         "S1", "A1", "2026-10-01", [("K1", "2026-10-15", "done"), ("K2", "2026-11-01", "open")]
     )
     return team
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close the two /dev/null handles llama-cpp-python opens at import and never closes.
+
+    With warnings as errors they would print a ResourceWarning at interpreter exit.
+    """
+    import sys
+
+    utils = sys.modules.get("llama_cpp._utils")
+    for name in ("outnull_file", "errnull_file"):
+        handle = getattr(utils, name, None)
+        if handle is not None:
+            handle.close()
