@@ -26,3 +26,4 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest_embed
 	$(BIN)/python -m benchmarks.retrieval
+	$(BIN)/python -m benchmarks.drafting

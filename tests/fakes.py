@@ -6,6 +6,7 @@ import hashlib
 import json
 import math
 import re
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -76,7 +77,8 @@ class FailingVectors:
 class FakeChatModel(BaseChatModel):
     """A scripted chat model: replies come from a queue; every call's messages are logged.
 
-    A reply is the text to return, or a dict with `content`, `finish_reason` and `refusal`.
+    A reply is the text to return, or a dict with `content`, `finish_reason`, `refusal` and
+    `sleep` (seconds to wait first, to stand for a slow model).
     """
 
     replies: list[Any] = Field(default_factory=list)
@@ -108,6 +110,8 @@ class FakeChatModel(BaseChatModel):
         if isinstance(reply, BaseModel):
             reply = reply.model_dump_json()
         spec = reply if isinstance(reply, dict) and "content" in reply else {"content": reply}
+        if spec.get("sleep"):
+            time.sleep(float(spec["sleep"]))
         content = (
             spec["content"] if isinstance(spec["content"], str) else json.dumps(spec["content"])
         )
