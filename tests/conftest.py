@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from copilot.services import Services
-from copilot.settings import PROJECT_ROOT, Settings
+from copilot.settings import Settings
 from tests.fakes import FakeEmbeddings
-from tests.teamdata import TeamFiles, funnel
-
-AS_OF = date(2026, 11, 20)
+from tests.teamdata import TeamFiles, funnel, settings_for
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(
-        data_dir=tmp_path / "data",
-        database_url=None,
-        chroma_url=None,
-        embeddings="local",
-        knowledge_dir=PROJECT_ROOT / "knowledge",
-        as_of=AS_OF,
-        window_periods=3,
-        strong_attainment=1.0,
-        min_stage_volume=5,
-    )
+    return settings_for(tmp_path / "data")
 
 
 @pytest.fixture

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
+
+from copilot.settings import PROJECT_ROOT, Settings
 
 REP_COLUMNS = [
     "rep_id",
@@ -32,6 +35,22 @@ ACTIVITY_COLUMNS = [
     "wins",
 ]
 PERIODS = ("2026-08", "2026-09", "2026-10")
+AS_OF = date(2026, 11, 20)
+
+
+def settings_for(data_dir: Path) -> Settings:
+    """Settings as every test builds them: a temp data dir, as of 2026-11-20, explicit rules."""
+    return Settings(
+        data_dir=data_dir,
+        database_url=None,
+        chroma_url=None,
+        embeddings="local",
+        knowledge_dir=PROJECT_ROOT / "knowledge",
+        as_of=AS_OF,
+        window_periods=3,
+        strong_attainment=1.0,
+        min_stage_volume=5,
+    )
 
 
 def funnel(dials: int, *rates: float) -> list[int]:

@@ -6,7 +6,6 @@ the guard reads only SQL), so every guard test shares one set of fact indexes.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -21,10 +20,10 @@ from copilot.knowledge import load_cards, sections
 from copilot.settings import PROJECT_ROOT, Settings
 from copilot.store import Store
 from copilot.writing import write_rows
+from tests.teamdata import settings_for
 
 HERE = Path(__file__).parent
 DEMO = PROJECT_ROOT / "examples" / "demo_team"
-AS_OF = date(2026, 11, 20)
 
 
 class Case(BaseModel):
@@ -69,17 +68,7 @@ def cases() -> list[Case]:
 
 def demo_settings(data_dir: Path) -> Settings:
     """Settings as the shared fixtures build them (as of 2026-11-20, three-month window)."""
-    return Settings(
-        data_dir=data_dir,
-        database_url=None,
-        chroma_url=None,
-        embeddings="local",
-        knowledge_dir=PROJECT_ROOT / "knowledge",
-        as_of=AS_OF,
-        window_periods=3,
-        strong_attainment=1.0,
-        min_stage_volume=5,
-    )
+    return settings_for(data_dir)
 
 
 @cache
