@@ -50,9 +50,11 @@ def raw_vs_seam(drafter: Drafter, model: LlamaCppChat, req: DraftRequest) -> dic
     }
     max_tokens = drafter.services.settings.llm_max_tokens
     request = model._request(messages, {"response_format": fmt, "max_tokens": max_tokens})
+    model._model().reset()  # llama.cpp reuses a cached prompt prefix; every call starts cold
     t0 = time.perf_counter()
     raw = model._model().create_chat_completion(**request)
     raw_s = time.perf_counter() - t0
+    model._model().reset()
     t0 = time.perf_counter()
     with contextlib.suppress(ModelOutputError):  # a bad reply still took the model's full time
         structured_call(model, rendered, job.schema, max_tokens=max_tokens, timeout=600)
@@ -68,6 +70,8 @@ def raw_vs_seam(drafter: Drafter, model: LlamaCppChat, req: DraftRequest) -> dic
 
 def pipeline(drafter: Drafter, req: DraftRequest) -> dict[str, Any]:
     """One full draft; the model's share is the sum of its rounds' call times."""
+    assert isinstance(drafter.model, LlamaCppChat)
+    drafter.model._model().reset()
     t0 = time.perf_counter()
     result = drafter.draft(req)
     total = time.perf_counter() - t0

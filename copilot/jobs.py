@@ -6,9 +6,9 @@ grounded composer) so the pipeline in `drafting.py` is the same for every artifa
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -47,6 +47,111 @@ def _call_line(call: Call) -> str:
     return f"[call:{call.call_id}] {call.account}, {call.stage}, {when} ({call.source})"
 
 
+@dataclass(frozen=True)
+class JobInput:
+    """What a job builder gets: the composer's inputs and the request's optional parts."""
+
+    inp: composer.ComposerInput
+    call: Call | None
+    month: str | None
+    question: str | None
+
+
+def _questions(j: JobInput) -> Job:
+    d = j.inp.diagnosis
+    return Job(
+        "questions",
+        QuestionsOut,
+        lambda o: assembly.questions_draft(d, o),
+        lambda: composer.compose_questions(j.inp),
+        j.inp.today.isoformat(),
+    )
+
+
+def _debrief(j: JobInput) -> Job:
+    d = j.inp.diagnosis
+    call = j.call or composer.anchor_call(j.inp, d.focus.capability if d.focus else None)
+    if call is None:
+        raise CopilotError(f"no call on record for {d.rep_id}: import calls.jsonl or pass --call")
+    return Job(
+        "debrief",
+        DebriefOut,
+        lambda o: assembly.debrief_draft(d, call.call_id, o, j.inp.today),
+        lambda: composer.compose_debrief(j.inp, call),
+        call.call_id,
+        {"call_line": _call_line(call)},
+        call,
+    )
+
+
+def _plan(j: JobInput) -> Job:
+    d = j.inp.diagnosis
+    month = j.month or j.inp.today.strftime("%Y-%m")
+    metric = assembly.metric(d)
+    bench = assembly.focus_reading(d).team_median
+    values = {
+        "month": month,
+        "metric": f"{metric.name} from {metric.baseline:.1%} to {metric.target:.1%}",
+    }
+    return Job(
+        "plan",
+        PlanOut,
+        lambda o: assembly.plan_draft(d, month, o),
+        lambda: composer_prep.compose_plan(j.inp, metric.baseline, bench, metric.target, month),
+        month,
+        values,
+    )
+
+
+def _precall(j: JobInput) -> Job:
+    d, call = j.inp.diagnosis, j.call
+    line = _call_line(call) if call else "the rep's next call at this stage"
+    return Job(
+        "precall",
+        PrecallOut,
+        lambda o: assembly.precall_draft(d, call.call_id if call else None, o),
+        lambda: composer_prep.compose_precall(j.inp, call),
+        call.call_id if call else j.inp.today.isoformat(),
+        {"call_line": line},
+        call,
+    )
+
+
+def _roleplay(j: JobInput) -> Job:
+    d = j.inp.diagnosis
+    assembly.require_focus(d, "role-play")
+    return Job(
+        "roleplay",
+        RoleplayOut,
+        lambda o: assembly.roleplay_draft(d, o),
+        lambda: composer_prep.compose_roleplay(j.inp),
+        j.inp.today.isoformat(),
+    )
+
+
+def _answer(j: JobInput) -> Job:
+    d, asked = j.inp.diagnosis, j.question or ""
+    scope = f"{j.inp.today.isoformat()}:{hashlib.sha256(asked.encode()).hexdigest()[:12]}"
+    return Job(
+        "answer",
+        AnswerOut,
+        lambda o: assembly.answer_draft(d, asked, o),
+        lambda: composer_prep.compose_answer(j.inp),
+        scope,
+        {"question": asked},
+    )
+
+
+BUILDERS: dict[DraftKind, Callable[[JobInput], Job]] = {
+    "questions": _questions,
+    "debrief": _debrief,
+    "plan": _plan,
+    "precall": _precall,
+    "roleplay": _roleplay,
+    "answer": _answer,
+}
+
+
 def build_job(
     kind: DraftKind,
     inp: composer.ComposerInput,
@@ -55,85 +160,7 @@ def build_job(
     question: str | None,
 ) -> Job:
     """The job for `kind`; raises when the artifact cannot be drafted for this rep."""
-    d: Diagnosis = inp.diagnosis
-    today: date = inp.today
-    if kind == "questions":
-        return Job(
-            kind,
-            QuestionsOut,
-            lambda o: assembly.questions_draft(d, o),
-            lambda: composer.compose_questions(inp),
-            today.isoformat(),
-        )
-    if kind == "debrief":
-        call = call or composer.anchor_call(inp, d.focus.capability if d.focus else None)
-        if call is None:
-            raise CopilotError(
-                f"no call on record for {d.rep_id}: import calls.jsonl or pass --call"
-            )
-        chosen = call
-        return Job(
-            kind,
-            DebriefOut,
-            lambda o: assembly.debrief_draft(d, chosen.call_id, o, today),
-            lambda: composer.compose_debrief(inp, chosen),
-            chosen.call_id,
-            {"call_line": _call_line(chosen)},
-            chosen,
-        )
-    if kind == "plan":
-        month = month or today.strftime("%Y-%m")
-        metric = assembly.metric(d)
-        reading = assembly.focus_reading(d)
-        chosen_month = month
-        return Job(
-            kind,
-            PlanOut,
-            lambda o: assembly.plan_draft(d, chosen_month, o),
-            lambda: composer_prep.compose_plan(
-                inp, metric.baseline, reading.team_median, metric.target, chosen_month
-            ),
-            month,
-            {
-                "month": month,
-                "metric": f"{metric.name} from {metric.baseline:.1%} to {metric.target:.1%}",
-            },
-        )
-    if kind == "precall":
-        return Job(
-            kind,
-            PrecallOut,
-            lambda o: assembly.precall_draft(d, call.call_id if call else None, o),
-            lambda: composer_prep.compose_precall(inp, call),
-            call.call_id if call else today.isoformat(),
-            {"call_line": _call_line(call) if call else "the rep's next call at this stage"},
-            call,
-        )
-    if kind == "roleplay":
-        assembly.require_focus(d, "role-play")
-        return Job(
-            kind,
-            RoleplayOut,
-            lambda o: assembly.roleplay_draft(d, o),
-            lambda: composer_prep.compose_roleplay(inp),
-            today.isoformat(),
-        )
-    asked = question or ""
-    return Job(
-        kind,
-        AnswerOut,
-        lambda o: assembly.answer_draft(d, asked, o),
-        lambda: composer_prep.compose_answer(inp),
-        f"{today.isoformat()}:{hash_text(asked)}",
-        {"question": asked},
-    )
-
-
-def hash_text(text: str) -> str:
-    """A short stable hash for scoping a chat question."""
-    import hashlib
-
-    return hashlib.sha256(text.encode()).hexdigest()[:12]
+    return BUILDERS[kind](JobInput(inp, call, month, question))
 
 
 def focus_query(d: Diagnosis, extra: Sequence[str] = ()) -> str:
