@@ -86,55 +86,73 @@ def _focus(
     )
 
 
+THIN_DATA_OBSERVE = [
+    "listen to two of the rep's live calls (a first call and a discovery call) before naming a gap",
+    "wait for a second full month of activity before comparing conversion rates",
+]
+NO_GAP_OBSERVE = ["ask the rep where they want to grow next; observe one call at that stage"]
+
+
+@dataclass(frozen=True)
+class _Verdict:
+    """The focus, or why there is none and what to observe first; plus evidence gaps."""
+
+    focus: Focus | None
+    abstain_reason: str | None
+    observe_first: list[str]
+    gaps: list[str]
+
+
+def _verdict(
+    rows: list[Activity],
+    chosen: StageReading | None,
+    *,
+    basis: funnel.Basis,
+    calls: Sequence[Call],
+    results_evidence: list[str],
+    window: list[str],
+) -> _Verdict:
+    if len(rows) < MIN_PERIODS:
+        reason = f"thin data: {len(rows)} period(s) of activity in the window {', '.join(window)}"
+        return _Verdict(None, reason, THIN_DATA_OBSERVE, [])
+    if chosen is None:
+        reason = "no gap in the numbers: at or above the team on every stage with enough volume"
+        return _Verdict(None, reason, NO_GAP_OBSERVE, [])
+    stage = funnel.STAGE_BY_CAPABILITY[chosen.capability]
+    support = calls_for(calls, chosen.capability)
+    gaps = []
+    if not any(c.source in {"observed", "recorded"} for c in support):
+        gaps.append(f"no observed or recorded call shows this stage: {stage.observe}")
+    focus = Focus(
+        capability=chosen.capability,
+        stage=chosen.stage,
+        basis=basis,
+        lost_wins=chosen.lost_wins,
+        lost_revenue=chosen.lost_revenue,
+        arithmetic=chosen.arithmetic,
+        question_family=stage.question,
+        evidence=[*results_evidence, *(f"call:{c.call_id}" for c in support)],
+    )
+    return _Verdict(focus, None, [], gaps)
+
+
 def diagnose(
     rep: Rep, session: Session, ctx: TeamContext, settings: Settings, today: date
 ) -> Diagnosis:
     """The diagnosis of one rep against its team context."""
     rows = ctx.rows.get(rep.rep_id, [])
     commitments = Store.commitments(session, rep.rep_id)
-    sessions = Store.coaching_sessions(session, rep.rep_id)
-    calls: Sequence[Call] = Store.calls(session, rep.rep_id)
     results = results_axis(rep.rep_id, rows, settings.strong_attainment)
-    desire = desire_axis(rep, commitments, sessions, today)
+    desire = desire_axis(rep, commitments, Store.coaching_sessions(session, rep.rep_id), today)
     stage_readings, chosen, basis = _focus(rows, ctx, settings)
-    focus: Focus | None = None
-    abstain_reason: str | None = None
-    observe: list[str] = []
-    gaps = list(desire.to_collect)
-    if len(rows) < MIN_PERIODS:
-        abstain_reason = (
-            f"thin data: {len(rows)} period(s) of activity in the window {', '.join(ctx.window)}"
-        )
-        observe = [
-            "listen to two of the rep's live calls (a first call and a discovery call)"
-            " before naming a gap",
-            "wait for a second full month of activity before comparing conversion rates",
-        ]
-    elif chosen is None:
-        abstain_reason = (
-            "no gap in the numbers: at or above the team on every stage with enough volume"
-        )
-        observe = ["ask the rep where they want to grow next; observe one call at that stage"]
-    else:
-        stage = funnel.STAGE_BY_CAPABILITY[chosen.capability]
-        support = calls_for(calls, chosen.capability)
-        if not any(c.source in {"observed", "recorded"} for c in support):
-            gaps.append(f"no observed or recorded call shows this stage: {stage.observe}")
-        focus = Focus(
-            capability=chosen.capability,
-            stage=chosen.stage,
-            basis=basis,
-            lost_wins=chosen.lost_wins,
-            lost_revenue=chosen.lost_revenue,
-            arithmetic=chosen.arithmetic,
-            question_family=stage.question,
-            evidence=[*results.evidence, *(f"call:{c.call_id}" for c in support)],
-        )
+    calls = Store.calls(session, rep.rep_id)
+    v = _verdict(
+        rows, chosen, basis=basis, calls=calls, results_evidence=results.evidence, window=ctx.window
+    )
     views = _commitment_views(commitments, today)
-    overdue = [v for v in views if v.overdue]
     evidence = [*results.evidence, *(e for s in desire.signals for e in s.evidence)]
-    evidence += focus.evidence if focus else []
-    evidence += [f"commitment:{v.commitment_id}" for v in views]
+    evidence += v.focus.evidence if v.focus else []
+    evidence += [f"commitment:{c.commitment_id}" for c in views]
     q = quadrant(results, desire)
     return Diagnosis(
         rep_id=rep.rep_id,
@@ -147,13 +165,13 @@ def diagnose(
         results=results,
         desire=desire,
         funnel=stage_readings,
-        focus=focus,
-        abstain=focus is None,
-        abstain_reason=abstain_reason,
-        observe_first=observe,
-        evidence_gaps=gaps,
-        open_commitments=[v for v in views if not v.overdue],
-        overdue_commitments=overdue,
+        focus=v.focus,
+        abstain=v.focus is None,
+        abstain_reason=v.abstain_reason,
+        observe_first=v.observe_first,
+        evidence_gaps=[*desire.to_collect, *v.gaps],
+        open_commitments=[c for c in views if not c.overdue],
+        overdue_commitments=[c for c in views if c.overdue],
         evidence=list(dict.fromkeys(evidence)),
     )
 

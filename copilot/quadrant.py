@@ -64,6 +64,45 @@ def _commitment_signal(commitments: Sequence[Commitment], today: date) -> Desire
     )
 
 
+def _rating_signal(rep: Rep) -> DesireSignal | None:
+    if rep.desire_rating is None:
+        return None
+    return DesireSignal(
+        signal="manager rating",
+        value=f"{rep.desire_rating}/5",
+        points=1.5 * (rep.desire_rating - 3) / 2,
+        evidence=[f"rating:{rep.rep_id}"],
+    )
+
+
+def _goal_signal(rep: Rep) -> DesireSignal | None:
+    if not rep.goal:
+        return None
+    return DesireSignal(
+        signal="stated goal", value=rep.goal, points=0.5, evidence=[f"goal:{rep.rep_id}"]
+    )
+
+
+def _sessions_signal(sessions: Sequence[CoachingSession], today: date) -> DesireSignal | None:
+    since = today - timedelta(days=SESSION_LOOKBACK_DAYS)
+    recent = [s for s in sessions if since <= s.date <= today]
+    if len(recent) < 2:
+        return None
+    return DesireSignal(
+        signal="sessions attended",
+        value=f"{len(recent)} in the last {SESSION_LOOKBACK_DAYS} days",
+        points=0.5,
+        evidence=[f"session:{s.session_id}" for s in recent],
+    )
+
+
+_MISSING = {
+    "commitments kept": "follow-through: dated commitments from two or more sessions",
+    "manager rating": "the manager's 1-5 rating of the rep's desire to change",
+    "stated goal": "the rep's own development goal, in their words",
+}
+
+
 def desire_axis(
     rep: Rep,
     commitments: Sequence[Commitment],
@@ -71,47 +110,17 @@ def desire_axis(
     today: date,
 ) -> DesireAxis:
     """Desire to change, scored from behaviour first and the manager's rating second."""
-    signals: list[DesireSignal] = []
-    to_collect: list[str] = []
-    kept = _commitment_signal(commitments, today)
-    if kept:
-        signals.append(kept)
-    else:
-        to_collect.append("follow-through: dated commitments from two or more sessions")
-    if rep.desire_rating is not None:
-        points = 1.5 * (rep.desire_rating - 3) / 2
-        signals.append(
-            DesireSignal(
-                signal="manager rating",
-                value=f"{rep.desire_rating}/5",
-                points=points,
-                evidence=[f"rating:{rep.rep_id}"],
-            )
-        )
-    else:
-        to_collect.append("the manager's 1-5 rating of the rep's desire to change")
-    if rep.goal:
-        signals.append(
-            DesireSignal(
-                signal="stated goal", value=rep.goal, points=0.5, evidence=[f"goal:{rep.rep_id}"]
-            )
-        )
-    else:
-        to_collect.append("the rep's own development goal, in their words")
-    since = today - timedelta(days=SESSION_LOOKBACK_DAYS)
-    recent = [s for s in sessions if since <= s.date <= today]
-    if len(recent) >= 2:
-        signals.append(
-            DesireSignal(
-                signal="sessions attended",
-                value=f"{len(recent)} in the last {SESSION_LOOKBACK_DAYS} days",
-                points=0.5,
-                evidence=[f"session:{s.session_id}" for s in recent],
-            )
-        )
+    found = {
+        "commitments kept": _commitment_signal(commitments, today),
+        "manager rating": _rating_signal(rep),
+        "stated goal": _goal_signal(rep),
+        "sessions attended": _sessions_signal(sessions, today),
+    }
+    signals = [s for s in found.values() if s is not None]
+    to_collect = [text for name, text in _MISSING.items() if found[name] is None]
     score = round(sum(s.points for s in signals), 3)
     rule = f"high at >= {HIGH_DESIRE}, low at <= {LOW_DESIRE}; needs commitments or a rating"
-    grounded = kept is not None or rep.desire_rating is not None
+    grounded = found["commitments kept"] is not None or found["manager rating"] is not None
     level = "unknown"
     if grounded and score >= HIGH_DESIRE:
         level = "high"
