@@ -59,6 +59,18 @@ class Settings(BaseSettings):
     chunk_tokens: int = Field(default=120, ge=32, le=512)
     chunk_overlap: int = Field(default=20, ge=0, le=128)
     context_tokens: int = Field(default=2200, ge=256)
+    api_max_body_bytes: int = Field(
+        default=10_000_000, ge=1024, description="Largest HTTP request body; larger is 413."
+    )
+    api_rate_limit: int = Field(
+        default=120, ge=1, description="Requests per minute per manager token; more is 429."
+    )
+    transcript_max_tokens: int = Field(
+        default=20_000, ge=100, description="Largest call transcript accepted (cl100k tokens)."
+    )
+    batch_concurrency: int = Field(
+        default=4, ge=1, le=64, description="Reps drafted at once by a batch of monthly plans."
+    )
 
     @property
     def sqlalchemy_url(self) -> str:

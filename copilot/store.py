@@ -44,7 +44,10 @@ class Store:
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     def create_schema(self) -> None:
-        """Create every table that does not exist yet."""
+        """Create every table that does not exist yet (the service's tables included)."""
+        # imported for their side effect: registering their tables on Base.metadata
+        import copilot.api_tables  # noqa: F401
+
         Base.metadata.create_all(self.engine)
 
     def rep(self, session: Session, rep_id: str, team: str | None = None) -> Rep:

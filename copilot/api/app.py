@@ -1,0 +1,57 @@
+"""Builds the FastAPI app: shared state, middlewares, error handlers and the routers.
+
+`create_app` takes its services and chat-model factory as arguments so tests inject fakes;
+`copilot serve` calls it with the configured ones and runs it under uvicorn.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from copilot.api import errors, health
+from copilot.api.deps import AppState
+from copilot.api.limits import BodyLimitMiddleware, CorrelationMiddleware, RateLimiter
+from copilot.llm import build_chat_model
+from copilot.services import Services
+from copilot.settings import Settings, get_settings
+
+ROUTERS = [health.router]
+
+
+def create_app(
+    services: Services | None = None,
+    model_factory: Callable[[], BaseChatModel] | None = None,
+    settings: Settings | None = None,
+) -> FastAPI:
+    """The app over `services` (default: from settings) and a chat model built on first use."""
+    settings = settings or (services.settings if services else get_settings())
+    services = services or Services(settings)
+    state = AppState(
+        services=services,
+        model_factory=model_factory or (lambda: build_chat_model(settings)),
+        limiter=RateLimiter(settings.api_rate_limit),
+    )
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        services.store.create_schema()
+        yield
+
+    app = FastAPI(
+        title="Sales-coaching copilot",
+        version="0.1.0",
+        description="Diagnoses and coaching drafts grounded in each rep's record. Every route "
+        "but /healthz needs a manager's bearer token; the team comes from the token.",
+        lifespan=lifespan,
+    )
+    app.state.copilot = state
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(CorrelationMiddleware)
+    return app

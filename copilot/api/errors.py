@@ -1,0 +1,88 @@
+"""Maps every failure to one JSON error shape with a correlation id, and never leaks a
+traceback, SQL, prompt or record text: the copilot's own messages are written for users, and
+anything unexpected answers a bare 500 (the details go to the log under the same id)."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from copilot.api.deps import ApiError
+from copilot.errors import (
+    ContextBudgetError,
+    CopilotError,
+    ImportValidationError,
+    ModelOutputError,
+    ModelTimeoutError,
+    ModelUnavailableError,
+    NotFoundError,
+)
+
+log = logging.getLogger("copilot.api")
+
+
+def correlation_id(request: Request) -> str:
+    return str(getattr(request.state, "correlation_id", "") or "-")
+
+
+def error_response(
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    """The error shape: `{"error": {"code", "message", "correlation_id"}}`."""
+    cid = correlation_id(request)
+    body = {"error": {"code": code, "message": message, "correlation_id": cid}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _copilot_status(exc: CopilotError) -> tuple[int, str, dict[str, str]]:
+    if isinstance(exc, NotFoundError):
+        return 404, "not_found", {}
+    if isinstance(exc, ImportValidationError | ContextBudgetError):
+        return 422, "invalid_input", {}
+    if isinstance(exc, ModelUnavailableError):
+        after = {"Retry-After": str(max(1, round(exc.retry_after)))} if exc.retry_after else {}
+        return 503, "model_unavailable", after
+    if isinstance(exc, ModelTimeoutError):
+        return 504, "model_timeout", {}
+    if isinstance(exc, ModelOutputError):
+        return 502, "model_output", {}
+    return 400, "bad_request", {}
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return error_response(request, exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(CopilotError)
+    async def copilot_error(request: Request, exc: CopilotError) -> JSONResponse:
+        status, code, headers = _copilot_status(exc)
+        if status == 404:
+            # one message for "absent" and "another team's": the caller learns nothing
+            return error_response(request, 404, code, "not found", headers)
+        return error_response(request, status, code, str(exc), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        # field paths and messages only: pydantic's `input` would echo the caller's data back
+        problems = [
+            f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'invalid')}"
+            for e in exc.errors()[:20]
+        ]
+        return error_response(request, 422, "invalid_request", "; ".join(problems))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = "not found" if exc.status_code == 404 else str(exc.detail)
+        return error_response(request, exc.status_code, "http_error", message, exc.headers)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.error("unhandled %s [%s]", type(exc).__name__, correlation_id(request))
+        return error_response(request, 500, "internal", "internal error; quote the correlation id")
