@@ -19,6 +19,7 @@ from copilot.draft_schemas import (
     SegmentName,
     SegmentOut,
 )
+from copilot.guard.double import first_question
 from copilot.schemas import Capability, Diagnosis, StageReading
 from copilot.tables import Call
 from copilot.textmatch import calls_for
@@ -90,7 +91,7 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
     qs.append(
         QuestionOut(
             stage="goal",
-            text=f"{lead}: what result do you want by {_month_after(inp.today)}, and why does it matter to you?",
+            text=f"{lead}: what result by {_month_after(inp.today)} would matter most to you?",
             evidence=goal_ids,
         )
     )
@@ -113,13 +114,11 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
             )
         )
     if call:
-        bank = inp.bank.get(d.focus.capability if d.focus else "discovery") or [
-            "What happened next?"
-        ]
+        question = bank_question(inp, d.focus.capability if d.focus else "discovery")
         qs.append(
             QuestionOut(
                 stage="root_cause",
-                text=f"On the {call.account} call on {call.date.isoformat()}, {lower_first(bank[0])}",
+                text=f"On the {call.account} call on {call.date.isoformat()}, {lower_first(question)}",
                 evidence=[f"call:{call.call_id}"],
             )
         )
@@ -143,11 +142,17 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
         qs.append(
             QuestionOut(
                 stage="goal",
-                text=f"Which two of your calls since {inp.start_date.isoformat()} should we listen to together, and what should I notice?",
+                text=f"Which two of your calls since {inp.start_date.isoformat()} should we listen to together, and why those two?",
                 evidence=acts,
             )
         )
     return QuestionsOut(questions=qs[:7])
+
+
+def bank_question(inp: ComposerInput, capability: str) -> str:
+    """The bank's first question for the capability, cut to one thing it asks (ASK-6)."""
+    bank = inp.bank.get(capability) or ["What happened at that moment?"]
+    return first_question(bank[0])
 
 
 def _month_after(today: date) -> str:
@@ -165,14 +170,14 @@ def compose_debrief(inp: ComposerInput, call: Call) -> DebriefOut:
     cid, when = [f"call:{call.call_id}"], call.date.isoformat()
     works = strongest_stage(d)
     reading = _focus_reading(d)
-    focus_q = (inp.bank.get(cap) or ["What happened at that moment?"])[0]
+    focus_q = bank_question(inp, cap)
     seg: list[tuple[SegmentName, int, LineOut]] = [
         (
             "goal",
             2,
             _line(
                 "open_question",
-                f"What were you trying to achieve on the {call.account} call on {when}, and how do you think it went?",
+                f"On the {call.account} call on {when}, what were you trying to achieve?",
                 cid,
             ),
         ),
@@ -181,7 +186,7 @@ def compose_debrief(inp: ComposerInput, call: Call) -> DebriefOut:
             2,
             _line(
                 "open_question",
-                f"Looking back at the {call.account} call, what would you keep and what would you change?",
+                f"Looking back at the {call.account} call, how do you think it went?",
                 cid,
             ),
         ),

@@ -33,6 +33,11 @@ Prepared = tuple[Job, Any, RenderedPrompt, PackedContext]
 _CITATION = re.compile(r"\[([a-z]+:[^\]]+)\]")
 
 
+def draft_key(team: str, rep_id: str, kind: str, scope: str) -> str:
+    """The unique idempotency key of a stored draft: one per (team, rep, kind, scope)."""
+    return f"{team}/{rep_id}/{kind}/{scope}"
+
+
 def cited_ids(text: str) -> list[str]:
     """Evidence ids cited inline as [call:ID] or [activity:R:2026-10, goal:R]."""
     ids = [i.strip() for group in _CITATION.findall(text) for i in group.split(",")]
@@ -223,7 +228,7 @@ class Drafter:
             row = Store.save_draft(
                 session,
                 {
-                    "idempotency_key": f"{team}/{req.rep_id}/{req.kind}/{job.scope}",
+                    "idempotency_key": draft_key(team, req.rep_id, req.kind, job.scope),
                     "team": team,
                     "rep_id": req.rep_id,
                     "kind": req.kind,

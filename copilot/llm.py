@@ -127,9 +127,13 @@ def extract_json(text: str) -> str:
     return text[start : end + 1] if 0 <= start < end else text
 
 
-def messages_for(prompt: RenderedPrompt, extra: Sequence[BaseMessage] = ()) -> list[BaseMessage]:
-    """System and user messages of a rendered prompt, plus any follow-ups."""
-    return [SystemMessage(prompt.system), HumanMessage(prompt.user), *extra]
+def messages_for(
+    prompt: RenderedPrompt,
+    extra: Sequence[BaseMessage] = (),
+    history: Sequence[BaseMessage] = (),
+) -> list[BaseMessage]:
+    """System and user messages of a rendered prompt (prior chat turns between), plus follow-ups."""
+    return [SystemMessage(prompt.system), *history, HumanMessage(prompt.user), *extra]
 
 
 def structured_call(
@@ -181,13 +185,19 @@ def structured_call(
 
 
 def stream_text(
-    model: BaseChatModel, prompt: RenderedPrompt, *, max_tokens: int, timeout: float
+    model: BaseChatModel,
+    prompt: RenderedPrompt,
+    *,
+    max_tokens: int,
+    timeout: float,
+    history: Sequence[BaseMessage] = (),
 ) -> Iterator[str]:
-    """Stream a plain-text reply token by token."""
+    """Stream a plain-text reply token by token (after `history`, the chat's prior turns)."""
     import openai
 
+    messages = messages_for(prompt, history=history)
     try:
-        for chunk in model.stream(messages_for(prompt), max_tokens=max_tokens, timeout=timeout):
+        for chunk in model.stream(messages, max_tokens=max_tokens, timeout=timeout):
             if chunk.content:
                 yield str(chunk.content)
     except openai.OpenAIError as exc:

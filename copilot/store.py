@@ -46,7 +46,10 @@ class Store:
     def create_schema(self) -> None:
         """Create every table that does not exist yet (the service's tables included)."""
         # imported for their side effect: registering their tables on Base.metadata
-        import copilot.api_tables  # noqa: F401
+        import copilot.api_tables
+        import copilot.batch_tables
+        import copilot.chat_tables
+        import copilot.review_tables  # noqa: F401
 
         Base.metadata.create_all(self.engine)
 

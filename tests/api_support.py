@@ -6,8 +6,8 @@ from fastapi import FastAPI
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from copilot.api.app import create_app
-from copilot.services import Services
 from copilot.api_tokens import create_token
+from copilot.services import Services
 
 
 def app_for(services: Services, model: BaseChatModel) -> FastAPI:

@@ -7,14 +7,14 @@ import json
 import math
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage
-from langchain_core.outputs import ChatGeneration, ChatResult
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import BaseModel, Field
 
 from copilot.schemas import Chunk
@@ -78,7 +78,8 @@ class FakeChatModel(BaseChatModel):
     """A scripted chat model: replies come from a queue; every call's messages are logged.
 
     A reply is the text to return, or a dict with `content`, `finish_reason`, `refusal` and
-    `sleep` (seconds to wait first, to stand for a slow model).
+    `sleep` (seconds to wait first, to stand for a slow model). Streamed, the content comes in
+    word-sized pieces; a dict's `error` is raised after `fail_after` pieces (a mid-stream fault).
     """
 
     replies: list[Any] = Field(default_factory=list)
@@ -93,13 +94,7 @@ class FakeChatModel(BaseChatModel):
     def enqueue(self, *replies: Any) -> None:
         self.replies.extend(replies)
 
-    def _generate(
-        self,
-        messages: list[BaseMessage],
-        stop: list[str] | None = None,
-        run_manager: CallbackManagerForLLMRun | None = None,
-        **kwargs: Any,
-    ) -> ChatResult:
+    def _next(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> dict[str, Any]:
         self.sent.append(list(messages))
         self.kwargs_log.append(kwargs)
         if not self.replies:
@@ -115,9 +110,37 @@ class FakeChatModel(BaseChatModel):
         content = (
             spec["content"] if isinstance(spec["content"], str) else json.dumps(spec["content"])
         )
+        return {**spec, "content": content}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        spec = self._next(messages, kwargs)
         message = AIMessage(
-            content=content,
+            content=spec["content"],
             response_metadata={"finish_reason": spec.get("finish_reason", "stop")},
             additional_kwargs={"refusal": spec["refusal"]} if spec.get("refusal") else {},
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        spec = self._next(messages, kwargs)
+        pieces = re.findall(r"\S+\s*|\s+", spec["content"])
+        for n, piece in enumerate(pieces):
+            if spec.get("error") is not None and n == int(spec.get("fail_after", 0)):
+                raise spec["error"]
+            last = n == len(pieces) - 1
+            meta = {"finish_reason": spec.get("finish_reason", "stop")} if last else {}
+            yield ChatGenerationChunk(message=AIMessageChunk(content=piece, response_metadata=meta))
+        if spec.get("error") is not None and int(spec.get("fail_after", 0)) >= len(pieces):
+            raise spec["error"]

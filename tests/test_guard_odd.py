@@ -40,7 +40,7 @@ def test_odd_input_fails_with_findings_not_exceptions(kind: DraftKind) -> None:
 
 def test_empty_draft_says_there_is_nothing_to_check() -> None:
     report = check("", "questions", demo_facts("C03"), cliches())
-    assert {f.detector for f in report.findings} == {"GEN-2", "FORM-1"}
+    assert {f.detector for f in report.findings} == {"GEN-2", "GRD-5", "FORM-1"}
     assert report.metrics["anchor_rate"] == 0.0
 
 

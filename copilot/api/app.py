@@ -12,14 +12,23 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from copilot.api import errors, health
+from copilot.api import batches, chat, check, drafts, errors, health, openai_compat, records, reps
 from copilot.api.deps import AppState
 from copilot.api.limits import BodyLimitMiddleware, CorrelationMiddleware, RateLimiter
 from copilot.llm import build_chat_model
 from copilot.services import Services
 from copilot.settings import Settings, get_settings
 
-ROUTERS = [health.router]
+ROUTERS = [
+    health.router,
+    reps.router,
+    records.router,
+    drafts.router,
+    check.router,
+    chat.router,
+    openai_compat.router,
+    batches.router,
+]
 
 
 def create_app(
@@ -39,7 +48,8 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         services.store.create_schema()
-        yield
+        async with batches.background(_app):  # resumes unfinished batch jobs
+            yield
 
     app = FastAPI(
         title="Sales-coaching copilot",
@@ -53,5 +63,6 @@ def create_app(
     for router in ROUTERS:
         app.include_router(router)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(errors.UnhandledErrorMiddleware)
     app.add_middleware(CorrelationMiddleware)
     return app

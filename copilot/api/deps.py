@@ -13,8 +13,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from copilot.api.limits import RateLimiter
-from copilot.services import Services
 from copilot.api_tokens import Manager, verify_token
+from copilot.services import Services
 
 
 class ApiError(Exception):
@@ -70,7 +70,8 @@ def current_manager(
         raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'", challenge)
     manager = verify_token(state.services.store, credentials.credentials)
     if manager is None:
-        raise ApiError(401, "invalid_token", "the token is malformed, unknown or revoked", challenge)
+        reason = "the token is malformed, unknown or revoked"
+        raise ApiError(401, "invalid_token", reason, challenge)
     wait = state.limiter.hit(manager.token_id)
     if wait is not None:
         raise ApiError(

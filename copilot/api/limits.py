@@ -23,7 +23,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
-class BodyTooLarge(Exception):
+class BodyTooLargeError(Exception):
     """The request body passed the configured limit."""
 
 
@@ -81,7 +81,7 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.max_bytes:
-                    raise BodyTooLarge
+                    raise BodyTooLargeError
             return message
 
         async def tracking(message: Message) -> None:
@@ -91,7 +91,7 @@ class BodyLimitMiddleware:
 
         try:
             await self.app(scope, limited, tracking)
-        except BodyTooLarge:
+        except BodyTooLargeError:
             if not started:
                 await self._reject(scope, send)
 

@@ -1,19 +1,24 @@
-"""Ask-don't-tell gates on a debrief's manager lines (ASK-1..3) and its question metrics.
+"""Ask-don't-tell gates on a debrief's manager lines (ASK-1..6) and its question metrics.
 
 ASK-1 wants an opening of open questions; ASK-2 allows a tell only as the one suggestion
-right after a permission question; ASK-3 allows no leading question (a tell ending in "?").
+right after a permission question; ASK-3 allows no leading question (a tell ending in "?");
+ASK-4 and ASK-5 gate the open share and the questions:tells ratio; ASK-6 (double.py) allows
+no double-barrelled question.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from copilot.guard.double import double_findings
 from copilot.guard.report import Finding
 from copilot.guard.speech import QUESTIONS, Act, acts
 from copilot.guard.units import Unit
 
 OPENING_LINES = 2
 MAX_SUGGESTION = 2
+OPEN_SHARE = 0.7
+QUESTIONS_PER_TELL = 3.0
 _ACT_NAMES = {
     "closed": "a closed question",
     "leading": "a leading question",
@@ -157,18 +162,51 @@ def question_metrics(said: list[Said]) -> dict[str, float]:
     }
 
 
+def share_findings(said: list[Said]) -> list[Finding]:
+    """ASK-4: open questions are at least OPEN_SHARE of the (non-permission) questions."""
+    asked = [s for s in said if s.act in {"open", "closed", "leading"}]
+    if not asked:
+        return []
+    share = sum(s.act == "open" for s in asked) / len(asked)
+    if share >= OPEN_SHARE:
+        return []
+    reason = (
+        f"open share {share:.2f} < {OPEN_SHARE} ({sum(s.act == 'open' for s in asked)} open of"
+        f" {len(asked)} questions); this is {{act}}"
+    )
+    rule = f"ask-4: open questions >= {OPEN_SHARE:.0%} of the manager's questions"
+    return [
+        _finding("ASK-4", s, reason.format(act=_ACT_NAMES[s.act]), rule)
+        for s in asked
+        if s.act != "open"
+    ]
+
+
+def ratio_findings(said: list[Said]) -> list[Finding]:
+    """ASK-5: at least QUESTIONS_PER_TELL questions for every tell."""
+    tells = [s for s in said if s.act == "tell"]
+    questions = sum(s.act in QUESTIONS for s in said)
+    if not tells or questions >= QUESTIONS_PER_TELL * len(tells):
+        return []
+    ratio = questions / len(tells)
+    reason = f"questions:tells {ratio:.2f} < {QUESTIONS_PER_TELL:g} ({questions}:{len(tells)}); a tell"
+    rule = f"ask-5: at least {QUESTIONS_PER_TELL:g} questions per tell"
+    return [_finding("ASK-5", s, reason, rule) for s in tells]
+
+
 def debrief_checks(units: list[Unit], typed: bool) -> tuple[list[Finding], dict[str, float]]:
-    """ASK-1..3 on a debrief script, with its question metrics."""
+    """ASK-1..6 on a debrief script, with its question metrics."""
     lines = manager_lines(units)
     said = script(lines)
     findings = opening_findings(said, lines, typed) + permission_findings(said)
-    return findings + leading_findings(said), question_metrics(said)
+    findings += leading_findings(said) + share_findings(said) + ratio_findings(said)
+    return findings + double_findings(said), question_metrics(said)
 
 
 def questions_checks(units: list[Unit]) -> tuple[list[Finding], dict[str, float]]:
-    """Diagnostic questions: no leading question, and at least one question at all."""
+    """Diagnostic questions: no leading or double-barrelled question, and at least one question."""
     said = script([u for u in units if not u.in_character])
-    findings = leading_findings(said)
+    findings = leading_findings(said) + double_findings(said)
     if not any(s.act in QUESTIONS for s in said):
         findings.append(
             Finding(

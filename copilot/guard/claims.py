@@ -1,4 +1,4 @@
-"""GRD-1: every number, date, name and quote a unit asserts must be in this rep's record.
+"""GRD-1: every number, date and name a unit asserts is in this rep's record; GRD-4: quotes.
 
 A claim found only in another rep's record is a leak. What verifies becomes an anchor for
 GEN-2; rates match within 0.15 points or after rounding to the precision written.
@@ -14,7 +14,6 @@ from datetime import date
 from copilot.guard.facts import FactIndex
 from copilot.guard.mentions import (
     DateMention,
-    NumberKind,
     NumberMention,
     dates,
     metric_near,
@@ -23,15 +22,17 @@ from copilot.guard.mentions import (
     quotes,
 )
 from copilot.guard.names import COMMON, CONNECTORS, NameSpan, name_spans, normal, parts
+from copilot.guard.rates import RULE as UNIT_RULE
+from copilot.guard.rates import changed_rate, number_matches, swapped_unit
 from copilot.guard.record import NumberFact, RepFacts
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
-RATE_TOLERANCE = 0.15
 MIN_QUOTE_WORDS = 4
 MAX_NAME_WORDS = 4
 FUTURE_DAYS = 183
-RULE = "grd-1: every asserted number, date, name and quote exists in this rep's record"
+RULE = "grd-1: every asserted number, date and name exists in this rep's record"
+QUOTE_RULE = "grd-4: a quote attributed to someone is verbatim in this rep's record"
 
 
 @dataclass
@@ -42,22 +43,6 @@ class Grounding:
     findings: list[Finding] = field(default_factory=list)
 
 
-def number_matches(m: NumberMention, f: NumberFact) -> bool:
-    """Whether a written number agrees with a record number, at the precision written."""
-    if m.kind != f.kind:
-        return False
-    if m.kind != "value":
-        return (
-            abs(f.value - m.value) <= RATE_TOLERANCE
-            or abs(round(f.value, m.decimals) - m.value) < 1e-9
-        )
-    value, step = m.value * m.scale, m.scale * 10.0**-m.decimals
-    if m.decimals == 0 and m.scale == 1 and value >= 1000:
-        digits = str(int(value))
-        step = 10.0 ** min(len(digits) - len(digits.rstrip("0")), 3)
-    return abs(f.value - value) <= step / 2 + 1e-9
-
-
 def _missing(
     facts: FactIndex,
     unit: Unit,
@@ -66,6 +51,8 @@ def _missing(
     nearest: str | None,
     *,
     strong: bool = True,
+    detector: str = "GRD-1",
+    rule: str = RULE,
 ) -> Finding:
     """A GRD-1 finding; a leak when another rep's record holds it (names, quotes: for sure)."""
     rep = facts.rep.name
@@ -76,7 +63,7 @@ def _missing(
         reason += f"; the same value is in {facts.holders(holders)}'s record (a possible leak)"
     else:
         reason += " (ungrounded or invented)"
-    return Finding(detector="GRD-1", unit=unit.text, reason=reason, rule=RULE, nearest_fact=nearest)
+    return Finding(detector=detector, unit=unit.text, reason=reason, rule=rule, nearest_fact=nearest)
 
 
 def _candidates(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
@@ -93,6 +80,11 @@ def check_numbers(
 ) -> None:
     """Numbers; `extra` holds numbers the draft's own code-filled fields set (a plan target)."""
     for m in numbers(unit.text):
+        change = None if unit.in_character else changed_rate(m, unit.text, facts.rep)
+        if change is not None:
+            reason = f"'{m.text}' gives a rate's change in percent; the record's change is in points"
+            out.findings.append(_unit_error(unit, reason, change.label))
+            continue
         own = [*_candidates(m, unit.text, facts.rep), *extra]
         if any(number_matches(m, f) for f in own):
             if not m.exempt:
@@ -104,25 +96,23 @@ def check_numbers(
         if unit.in_character and not holders:
             continue
         what = f"'{m.text}' ({_kind_name(m)})"
-        swapped = _swapped_unit(m, facts.rep)
-        if swapped:
-            what += f", which the record has as {swapped}"
         nearest = _nearest_number(m, facts.rep)
+        swapped = swapped_unit(m, facts.rep)
+        if swapped:
+            reason = f"'{m.text}' is written as {_kind_name(m)}; the record has it as {swapped}"
+            out.findings.append(_unit_error(unit, reason, nearest))
+            continue
         out.findings.append(_missing(facts, unit, what, holders, nearest, strong=False))
+
+
+def _unit_error(unit: Unit, reason: str, nearest: str | None) -> Finding:
+    return Finding(
+        detector="GRD-3", unit=unit.text, reason=reason, rule=UNIT_RULE, nearest_fact=nearest
+    )
 
 
 def _kind_name(m: NumberMention) -> str:
     return {"percent": "a percent", "points": "percentage points", "value": "a number"}[m.kind]
-
-
-def _swapped_unit(m: NumberMention, rep: RepFacts) -> str | None:
-    """Percent written where the record has points, or the other way round."""
-    if m.kind == "value":
-        return None
-    other: NumberKind = "points" if m.kind == "percent" else "percent"
-    twin = NumberMention(m.value, m.decimals, other, m.scale, m.text, m.exempt)
-    label = "percentage points" if other == "points" else "a percent"
-    return label if any(number_matches(twin, f) for f in rep.numbers) else None
 
 
 def _nearest_number(m: NumberMention, rep: RepFacts) -> str | None:
@@ -251,8 +241,9 @@ def check_quotes(unit: Unit, facts: FactIndex, out: Grounding) -> None:
         if unit.in_character and not holders:
             continue
         nearest = nearest_statement(q.text, facts.rep)
+        what = f'the quote "{q.text}" (not verbatim)'
         out.findings.append(
-            _missing(facts, unit, f'the quote "{q.text}" (not verbatim)', holders, nearest)
+            _missing(facts, unit, what, holders, nearest, detector="GRD-4", rule=QUOTE_RULE)
         )
 
 

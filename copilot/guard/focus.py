@@ -111,10 +111,15 @@ def _stages_named(text: str) -> str:
     return _STAGE.sub(swap, text)
 
 
+def capability_scores(text: str) -> dict[Capability, int]:
+    """Each capability's keyword weight in the text (stage pairs read as their capability)."""
+    text = _stages_named(text)
+    return {cap: sum(w for p, w in rules if p.search(text)) for cap, rules in _COMPILED.items()}
+
+
 def classify(text: str) -> Capability | None:
     """The capability an action works on, or None when no keyword or a tie decides it."""
-    text = _stages_named(text)
-    scores = {cap: sum(w for p, w in rules if p.search(text)) for cap, rules in _COMPILED.items()}
+    scores = capability_scores(text)
     ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)
     if ranked[0][1] == 0 or ranked[0][1] == ranked[1][1]:
         return None
@@ -125,7 +130,9 @@ def declared(unit: Unit) -> set[Capability]:
     """Capabilities a unit declares as the focus ("Focus: closing", "also work on value")."""
     heads = [m.group("head") for m in _DECLARED.finditer(unit.text)]
     if re.search(r"\bfocus\b", unit.label, re.I) and not _SKIPPED.search(unit.label):
-        heads.append(unit.text)
+        # under a "Focus: closing" heading the heading declares; under "Focus" the unit does
+        label = [m.group("head") for m in _DECLARED.finditer(unit.label)]
+        heads += label or [unit.text]
     found: set[Capability] = set()
     for head in heads:
         named = _HEAD_END.sub("", _stages_named(head))

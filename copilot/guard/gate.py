@@ -15,10 +15,14 @@ from copilot.guard.anchors import anchor_findings
 from copilot.guard.ask import debrief_checks, questions_checks
 from copilot.guard.citations import check_ids, draft_findings
 from copilot.guard.claims import Grounding, ground
+from copilot.guard.coverage import coverage_findings
 from copilot.guard.facts import FactIndex
-from copilot.guard.focus import focus_findings
+from copilot.guard.generic import bank_findings
+from copilot.guard.identity import identity_findings
 from copilot.guard.injection import injection_findings
 from copilot.guard.lexicon import Entry, build_lexicon, platitude_findings, trait_findings
+from copilot.guard.linkage import linkage_findings
+from copilot.guard.plan import plan_checks
 from copilot.guard.record import NumberFact
 from copilot.guard.report import Finding, GuardReport
 from copilot.guard.units import Unit, units_of
@@ -26,6 +30,8 @@ from copilot.guard.units import Unit, units_of
 log = logging.getLogger(__name__)
 MAX_CHARS = 50_000
 MAX_UNITS = 400
+# The eval kinds: whole-draft checks (identifiability, must-reference coverage) judge these.
+DRAFT_LEVEL: frozenset[str] = frozenset({"questions", "debrief", "plan"})
 
 
 @lru_cache(maxsize=8)
@@ -34,11 +40,20 @@ def _lexicon(cliches: tuple[str, ...]) -> list[Entry]:
 
 
 def check(
-    draft: AnyDraft | str, kind: DraftKind, facts: FactIndex, cliches: Sequence[str]
+    draft: AnyDraft | str,
+    kind: DraftKind,
+    facts: FactIndex,
+    cliches: Sequence[str],
+    *,
+    must_reference: Sequence[str] | None = None,
 ) -> GuardReport:
-    """Every gating detector over the draft; `passed` when none found anything."""
+    """Every gating detector over the draft; `passed` when none found anything.
+
+    `must_reference` lists the case's evidence ids or literal strings (GRD-5); None derives
+    them from the diagnosis.
+    """
     try:
-        findings, metrics = _run(draft, kind, facts, tuple(cliches))
+        findings, metrics = _run(draft, kind, facts, tuple(cliches), must_reference)
     except Exception as exc:  # the guard fails closed; it never crashes a draft
         log.exception("guard failed on a %s draft", kind)
         findings = [
@@ -78,11 +93,16 @@ def _form(draft: AnyDraft | str, kind: DraftKind) -> tuple[AnyDraft | str, list[
 
 
 def _run(
-    draft: AnyDraft | str, kind: DraftKind, facts: FactIndex, cliches: tuple[str, ...]
+    draft: AnyDraft | str,
+    kind: DraftKind,
+    facts: FactIndex,
+    cliches: tuple[str, ...],
+    must_reference: Sequence[str] | None,
 ) -> tuple[list[Finding], dict[str, float]]:
     draft, findings = _form(draft, kind)
     units = _units(draft, kind, findings)
-    findings += platitude_findings(units, _lexicon(cliches)) + trait_findings(units)
+    lexicon = _lexicon(cliches)
+    findings += platitude_findings(units, lexicon) + trait_findings(units)
     targets = _draft_numbers(draft)
     grounding = {id(u): _grounding(u, facts, targets) for u in units}
     findings += [f for g in grounding.values() for f in g.findings]
@@ -92,9 +112,31 @@ def _run(
     anchors, rate = anchor_findings(units, kind, typed, grounding, facts)
     more, kind_metrics = _kind_checks(draft, kind, units, facts)
     findings += anchors + more + injection_findings(units, facts)
+    generic, generic_metrics = _generic_checks(units, kind, grounding, lexicon, facts)
+    findings += generic
+    if kind in DRAFT_LEVEL:
+        findings += coverage_findings(units, facts, must_reference)
     metrics = {"anchor_rate": rate, "units": float(len(units)), **kind_metrics}
+    metrics |= generic_metrics
     metrics["findings"] = float(len(findings))
     return findings, metrics
+
+
+def _generic_checks(
+    units: list[Unit],
+    kind: DraftKind,
+    grounding: dict[int, Grounding],
+    lexicon: list[Entry],
+    facts: FactIndex,
+) -> tuple[list[Finding], dict[str, float]]:
+    """GEN-3 (behaviour linkage), GEN-6 (generic bank) and, for eval kinds, GEN-4 (identity)."""
+    anchors = {key: g.anchors for key, g in grounding.items()}
+    findings = linkage_findings(units, anchors, lexicon, facts)
+    findings += bank_findings(units, {key for key, a in anchors.items() if a}, facts)
+    if kind not in DRAFT_LEVEL or not units:
+        return findings, {}
+    identity, margin = identity_findings(units, facts)
+    return findings + identity, {"identity_margin": margin}
 
 
 def _units(draft: AnyDraft | str, kind: DraftKind, findings: list[Finding]) -> list[Unit]:
@@ -147,6 +189,5 @@ def _kind_checks(
     if kind == "questions":
         return questions_checks(units)
     if kind == "plan":
-        stated = draft.focus if isinstance(draft, PlanDraft) else None
-        return focus_findings(units, stated, facts.focus, typed)
+        return plan_checks(draft, units, facts)
     return [], {}

@@ -186,9 +186,9 @@ def platitude_findings(units: list[Unit], lexicon: list[Entry]) -> list[Finding]
     return out
 
 
-def names_behaviour(sentence: str) -> bool:
+def names_behaviour(sentence: str, pattern: re.Pattern[str] = BEHAVIOUR) -> bool:
     """Whether a behaviour verb is used as a verb ("call Hector", not "the call")."""
-    return any(not _DETERMINER.search(sentence[: m.start()]) for m in BEHAVIOUR.finditer(sentence))
+    return any(not _DETERMINER.search(sentence[: m.start()]) for m in pattern.finditer(sentence))
 
 
 def _trait(sentence: str) -> re.Match[str] | None:

@@ -1,0 +1,236 @@
+"""The OpenAI-compatible face of the chat: `POST /v1/chat/completions` (model `copilot:REP_ID`,
+streaming or not) and `GET /v1/models`, so the official `openai` client and chat front-ends can
+talk to the copilot. The answer is the same grounded, guarded one as `POST /v1/reps/{id}/chat`.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from copilot import tokens
+from copilot.api.chat import SSE_HEADERS, error_payload
+from copilot.api.deps import ApiError, CurrentManager, ServicesDep, StateDep
+from copilot.api.errors import correlation_id
+from copilot.chat import ChatDone, ChatService, PreparedChat, Turn
+from copilot.store import Store
+
+router = APIRouter(prefix="/v1", tags=["openai-compatible"])
+PREFIX = "copilot:"
+# Said after a streamed answer that failed the guard: the text already sent cannot be taken back.
+CORRECTION = "\n\n---\nThis answer failed the copilot's guard. Grounded answer from the record:\n\n"
+
+
+class ContentPart(BaseModel):
+    """One part of a message's content; only text parts are read."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    type: str
+    text: str | None = None
+
+
+class MessageIn(BaseModel):
+    """One message of the conversation, as chat front-ends send it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["system", "developer", "user", "assistant", "tool", "function"]
+    content: str | list[ContentPart] | None = None
+
+    def text(self) -> str:
+        if isinstance(self.content, list):
+            return "".join(p.text or "" for p in self.content if p.type == "text")
+        return self.content or ""
+
+
+class StreamOptions(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    include_usage: bool = False
+
+
+class CompletionIn(BaseModel):
+    """A Chat Completions request. Sampling fields front-ends send are accepted and ignored
+    (extra="ignore", unlike our own inputs): the copilot's model settings are fixed."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    model: str = Field(min_length=1, max_length=200, description="`copilot:REP_ID`")
+    messages: list[MessageIn] = Field(min_length=1, max_length=200)
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    n: int | None = Field(default=None, ge=1, le=1)
+
+
+class Usage(BaseModel):
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class MessageOut(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: MessageOut
+    finish_reason: Literal["stop", "length"] = "stop"
+
+
+class ChatCompletion(BaseModel):
+    """OpenAI's `chat.completion`, plus `copilot`: the guard's verdict and the evidence."""
+
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: Usage
+    copilot: ChatDone
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int = 0
+    owned_by: str = "copilot"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+def rep_of(model: str) -> str:
+    """The rep id in `copilot:REP_ID`; any other model name is a clear 404."""
+    rep_id = model[len(PREFIX) :] if model.startswith(PREFIX) else ""
+    if not rep_id:
+        raise ApiError(
+            404,
+            "model_not_found",
+            "models are named 'copilot:REP_ID'; GET /v1/models lists this team's",
+        )
+    return rep_id
+
+
+def split_messages(messages: list[MessageIn]) -> tuple[str, list[Turn]]:
+    """The last message as the question (it must be the user's), earlier ones as history."""
+    if messages[-1].role != "user":
+        raise ApiError(422, "invalid_request", "the last message must be the user's question")
+    prior = [
+        Turn(role="user" if m.role == "user" else "assistant", text=m.text())
+        for m in messages[:-1]
+        if m.role in ("user", "assistant") and m.text().strip()
+    ]
+    return messages[-1].text(), prior
+
+
+def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], **extra: Any) -> str:
+    finish = extra.pop("finish_reason", None)
+    choices = [] if extra.get("usage") else [{"index": 0, "delta": delta, "finish_reason": finish}]
+    body = {
+        "id": cid,
+        "object": "chat.completion.chunk",
+        "created": created,
+        "model": model,
+        "choices": choices,
+        **extra,
+    }
+    return f"data: {json.dumps(body)}\n\n"
+
+
+def _usage(chat: PreparedChat, text: str) -> Usage:
+    prompt, completion = chat.prompt_tokens(), tokens.count(text)
+    return Usage(
+        prompt_tokens=prompt, completion_tokens=completion, total_tokens=prompt + completion
+    )
+
+
+def _stream(
+    service: ChatService, chat: PreparedChat, body: CompletionIn, request_id: str
+) -> Iterator[str]:
+    cid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), body.model
+    started, pieces = time.monotonic(), []
+    yield _chunk(cid, created, model, {"role": "assistant", "content": ""})
+    try:
+        for piece in service.stream(chat):
+            pieces.append(piece)
+            yield _chunk(cid, created, model, {"content": piece})
+        done = service.finish(chat, "".join(pieces), time.monotonic() - started)
+    except Exception as exc:  # the client raises on a `data: {"error": ...}` line
+        yield f"data: {json.dumps({'error': error_payload(exc, request_id)})}\n\n"
+        return
+    sent = "".join(pieces)
+    if done.source == "composer":
+        sent += CORRECTION + done.answer
+        yield _chunk(cid, created, model, {"content": CORRECTION + done.answer})
+    verdict = done.model_dump(mode="json")
+    yield _chunk(cid, created, model, {}, finish_reason="stop", copilot=verdict)
+    if body.stream_options and body.stream_options.include_usage:
+        yield _chunk(cid, created, model, {}, usage=_usage(chat, sent).model_dump())
+    yield "data: [DONE]\n\n"
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses={200: {"content": {"text/event-stream": {"schema": {"type": "string"}}}}},
+    summary="OpenAI-compatible chat: model `copilot:REP_ID`, streaming or not",
+)
+def completions(
+    body: CompletionIn, manager: CurrentManager, state: StateDep, request: Request
+) -> ChatCompletion | StreamingResponse:
+    """The grounded, guarded answer to the last user message; earlier messages are history."""
+    rep_id = rep_of(body.model)
+    question, prior = split_messages(body.messages)
+    cap = body.max_completion_tokens or body.max_tokens
+    service = ChatService(state.services, state.model())
+    chat = service.prepare(manager.team, rep_id, question, prior, max_tokens=cap)
+    if body.stream:
+        return StreamingResponse(
+            _stream(service, chat, body, correlation_id(request)),
+            media_type="text/event-stream",
+            headers=SSE_HEADERS,
+        )
+    done, _ = service.answer(chat)
+    return ChatCompletion(
+        id=f"chatcmpl-{uuid.uuid4().hex}",
+        created=int(time.time()),
+        model=body.model,
+        choices=[Choice(message=MessageOut(content=done.answer))],
+        usage=_usage(chat, done.answer),
+        copilot=done,
+    )
+
+
+@router.get("/models", summary="OpenAI-compatible model list: one `copilot:REP_ID` per rep")
+def models(manager: CurrentManager, services: ServicesDep) -> ModelList:
+    """A model per rep of the caller's team."""
+    with services.store.sessions() as session:
+        reps = Store.reps(session, manager.team)
+        return ModelList(data=[ModelCard(id=PREFIX + r.rep_id) for r in reps])
+
+
+@router.get("/models/{model_id}", summary="One `copilot:REP_ID` model")
+def model(
+    model_id: Annotated[str, Path(min_length=1, max_length=200)],
+    manager: CurrentManager,
+    services: ServicesDep,
+) -> ModelCard:
+    """The model for one rep of the caller's team; anything else is not found."""
+    rep_id = rep_of(model_id)
+    with services.store.sessions() as session:
+        services.store.rep(session, rep_id, manager.team)
+    return ModelCard(id=model_id)

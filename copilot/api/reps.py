@@ -1,0 +1,158 @@
+"""`/v1/reps`: the team's reps in coaching-priority order, one rep with its history, a rep's
+diagnosis, and adding one call note. Everything is scoped by the caller's token team."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from copilot.api.deps import CurrentManager, ServicesDep
+from copilot.api.records import add_call
+from copilot.api.schemas import (
+    CallNote,
+    CallNoteResult,
+    CallView,
+    CommitmentItem,
+    DraftSummary,
+    RepDetail,
+    RepProfile,
+    RepSummary,
+    SessionView,
+)
+from copilot.schemas import Diagnosis
+from copilot.services import Services
+from copilot.store import Store
+from copilot.tables import Draft
+
+router = APIRouter(prefix="/v1/reps", tags=["reps"])
+
+
+def summary(d: Diagnosis, rank: int) -> RepSummary:
+    """One rep's line of `copilot reps --json`."""
+    return RepSummary(
+        rank=rank,
+        rep_id=d.rep_id,
+        name=d.name,
+        team=d.team,
+        quadrant=d.quadrant,
+        attainment=d.results.attainment,
+        desire=d.desire.level,
+        abstain=d.abstain,
+        focus=d.focus.capability if d.focus else None,
+        lost_wins=d.focus.lost_wins if d.focus else None,
+        overdue_commitments=len(d.overdue_commitments),
+    )
+
+
+def draft_summary(row: Draft) -> DraftSummary:
+    """A stored draft's header, without its body."""
+    return DraftSummary(
+        draft_id=row.id,
+        kind=row.kind,
+        period=row.period,
+        status=row.status,
+        source=row.source,
+        model=row.model,
+        guard_passed=bool(row.guard_report.get("passed")),
+        created_at=row.created_at,
+    )
+
+
+@router.get(
+    "",
+    summary="List the team's reps",
+    description="Every rep of the caller's team in coaching-priority order, with quadrant, "
+    "focus, attainment, desire, lost wins and overdue commitments.",
+)
+def list_reps(manager: CurrentManager, services: ServicesDep) -> list[RepSummary]:
+    found = services.diagnoser.team(manager.team)
+    return [summary(d, i) for i, d in enumerate(found, start=1)]
+
+
+@router.get(
+    "/{rep_id}",
+    summary="One rep with history",
+    description="The rep's profile, diagnosis summary, calls and coaching sessions (newest "
+    "first, with commitments) and stored drafts. Transcripts only with `?transcripts=true`.",
+)
+def rep_detail(
+    rep_id: str,
+    manager: CurrentManager,
+    services: ServicesDep,
+    transcripts: Annotated[bool, Query(description="Include call transcripts.")] = False,
+) -> RepDetail:
+    diagnosis = services.diagnoser.rep(rep_id, manager.team)
+    rank = _rank(services, manager.team, rep_id)
+    with services.store.sessions() as session:
+        rep = services.store.rep(session, rep_id, manager.team)
+        calls = [
+            CallView(
+                call_id=c.call_id,
+                date=c.date,
+                account=c.account,
+                stage=c.stage,
+                source=c.source,
+                summary=c.summary,
+                manager_notes=c.manager_notes,
+                transcript=c.transcript if transcripts else None,
+            )
+            for c in Store.calls(session, rep_id)
+        ]
+        commitments = Store.commitments(session, rep_id)
+        sessions = [
+            SessionView(
+                session_id=s.session_id,
+                date=s.date,
+                focus=s.focus,
+                notes=s.notes,
+                commitments=[
+                    CommitmentItem(
+                        commitment_id=c.commitment_id, text=c.text, due=c.due, status=c.status
+                    )
+                    for c in commitments
+                    if c.session_id == s.session_id
+                ],
+            )
+            for s in Store.coaching_sessions(session, rep_id)
+        ]
+        drafts = [draft_summary(d) for d in Store.drafts(session, rep_id) if d.team == manager.team]
+        profile = RepProfile.model_validate(rep, from_attributes=True)
+    return RepDetail(
+        rep=profile,
+        summary=summary(diagnosis, rank),
+        calls=calls,
+        sessions=sessions,
+        drafts=drafts,
+    )
+
+
+def _rank(services: Services, team: str, rep_id: str) -> int:
+    order = [d.rep_id for d in services.diagnoser.team(team)]
+    return order.index(rep_id) + 1 if rep_id in order else 0
+
+
+@router.get(
+    "/{rep_id}/diagnosis",
+    summary="Diagnose one rep",
+    description="Quadrant, funnel gaps, the single focus (or abstention) and the evidence, as "
+    "`copilot diagnose --json` prints it.",
+)
+def diagnosis(rep_id: str, manager: CurrentManager, services: ServicesDep) -> Diagnosis:
+    return services.diagnoser.rep(rep_id, manager.team)
+
+
+@router.post(
+    "/{rep_id}/calls",
+    status_code=201,
+    summary="Add one call note",
+    description="A calls.jsonl row without rep_id, validated like an import and indexed for "
+    "retrieval. A transcript over COPILOT_TRANSCRIPT_MAX_TOKENS is refused with 422 before "
+    "any embedding work; a call_id of another rep is refused.",
+)
+def add_call_note(
+    rep_id: str, note: CallNote, manager: CurrentManager, services: ServicesDep
+) -> CallNoteResult:
+    with services.store.sessions() as session:
+        services.store.rep(session, rep_id, manager.team)
+    return add_call(services, rep_id, note)

@@ -1,0 +1,119 @@
+"""FOCUS-2: every weekly action links to the plan's focus.
+
+An action links when it works on the focus capability (the FOCUS-1 taxonomy), or when it
+names the focus stage's own evidence: a call the diagnosis cites for the focus (by id or
+account), or one of the focus stage's rates. An action that works on another capability,
+or on nothing the record ties to the focus, fires.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from copilot.guard.facts import FactIndex
+from copilot.guard.focus import TAXONOMY_VERSION, actions, capability_scores, classify
+from copilot.guard.mentions import bare_ids, evidence_ids
+from copilot.guard.report import Finding
+from copilot.guard.units import Unit
+from copilot.schemas import Capability
+
+RULE = f"focus-2: every weekly action works on the focus or cites its evidence ({TAXONOMY_VERSION})"
+_CALL_STATEMENT = re.compile(r"^(call:\S+) \(\d{4}-\d\d-\d\d, (.+?)\): ")
+_PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.(\d+))?)\s?%")
+
+
+@dataclass(frozen=True)
+class FocusEvidence:
+    """What ties an action to the focus: its capability, calls, accounts and stage rates."""
+
+    capability: Capability
+    stage: str
+    calls: frozenset[str]
+    accounts: tuple[str, ...]
+    rates: tuple[float, ...]
+
+    def describe(self) -> str:
+        """The focus and its evidence, for a finding's nearest fact."""
+        rates = ", ".join(f"{r:.1f}%" for r in self.rates)
+        calls = ", ".join(sorted(self.calls)) or "none"
+        accounts = ", ".join(self.accounts) or "none"
+        return (
+            f"focus {self.capability} ({self.stage}: {rates}); focus calls {calls};"
+            f" accounts {accounts}"
+        )
+
+
+def focus_evidence(facts: FactIndex) -> FocusEvidence | None:
+    """The diagnosis's focus with the calls and rates it rests on; None when it abstains."""
+    focus = facts.diagnosis.focus
+    if focus is None:
+        return None
+    calls = frozenset(e for e in focus.evidence if e.startswith("call:"))
+    accounts = []
+    for statement in facts.rep.statements:
+        m = _CALL_STATEMENT.match(statement)
+        if m and m.group(1) in calls and m.group(2) not in accounts:
+            accounts.append(m.group(2))
+    reading = next((r for r in facts.diagnosis.funnel if r.stage == focus.stage), None)
+    values = (reading.rep_rate, reading.team_median, reading.team_p75) if reading else ()
+    rates = tuple(100 * v for v in values if v is not None)
+    return FocusEvidence(focus.capability, focus.stage, calls, tuple(accounts), rates)
+
+
+def percent_matches(written: str, decimals: str | None, value: float) -> bool:
+    """Whether a written percent is `value` (0-100) rounded to the digits written."""
+    tolerance = 0.5 * 10 ** -(len(decimals) if decimals else 0) + 0.01
+    return abs(float(written) - value) <= tolerance
+
+
+def names_focus(unit: Unit, ev: FocusEvidence) -> bool:
+    """Whether the unit cites a focus call (id or account) or states a focus-stage rate."""
+    ids = {*unit.evidence, *evidence_ids(unit.text)}
+    ids |= {f"call:{b}" for b in bare_ids(unit.text)}
+    if ids & ev.calls:
+        return True
+    low = unit.text.lower()
+    if any(a.lower() in low for a in ev.accounts):
+        return True
+    return any(
+        percent_matches(m.group(1), m.group(2), rate)
+        for m in _PERCENT.finditer(unit.text)
+        for rate in ev.rates
+    )
+
+
+def link_findings(units: list[Unit], facts: FactIndex, typed: bool) -> list[Finding]:
+    """FOCUS-2: each weekly action that works on another capability or links to nothing."""
+    ev = focus_evidence(facts)
+    if ev is None:
+        return []
+    out = []
+    for unit in actions(units, typed):
+        reason = _unlinked(unit, ev)
+        if reason:
+            out.append(
+                Finding(
+                    detector="FOCUS-2",
+                    unit=unit.text,
+                    reason=reason,
+                    rule=RULE,
+                    nearest_fact=ev.describe(),
+                )
+            )
+    return out
+
+
+def _unlinked(unit: Unit, ev: FocusEvidence) -> str:
+    """Why the action does not link to the focus, or "" when it does."""
+    cap = classify(unit.text)
+    if cap == ev.capability:
+        return ""
+    named = names_focus(unit, ev)
+    if cap is None:
+        if named:
+            return ""
+        return f"this action links to nothing of the focus ({ev.capability}): no focus call or rate"
+    if named and capability_scores(unit.text)[ev.capability] > 0:
+        return ""  # a mixed action on the focus's own evidence
+    return f"this action works on {cap}, not on the focus {ev.capability}"

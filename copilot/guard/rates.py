@@ -1,0 +1,95 @@
+"""GRD-3 percent vs percentage points: a rate's change is in points, a relative change in percent.
+
+`number_matches` compares a written number with a record number at the precision written;
+`unit_error` says when a number is right in the other unit: "21.4% behind the median" where
+the record has 21.4 points, or "win rate up 5%" where the record's rate went 20.0% -> 25.0%.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import pairwise
+
+from copilot.guard.mentions import NumberKind, NumberMention, metric_near
+from copilot.guard.record import NumberFact, RepFacts
+
+RATE_TOLERANCE = 0.15
+RULE = "grd-3: a rate's difference or change is written in percentage points, not percent"
+_CHANGE_BEFORE = re.compile(
+    r"\b(?:up|down|rose|risen|rising|fell|fallen|falling|dropped|increased|decreased|improved"
+    r"|grew|grown|gained|jumped|climbed|slipped|declined|lifted|moved|shifted|ticked\s+up"
+    r"|went\s+(?:up|down)|is\s+up|is\s+down)\s+(?:by\s+)?(?:about\s+|roughly\s+|nearly\s+"
+    r"|almost\s+|around\s+|over\s+|a\s+full\s+)?$",
+    re.I,
+)
+_CHANGE_AFTER = re.compile(
+    r"^\s*(?:increase|rise|jump|improvement|drop|decline|gain|lift|fall|climb|swing|change"
+    r"|higher|lower|up|down|better|worse)\b",
+    re.I,
+)
+_RELATIVE = re.compile(r"\brelative|\brelatively|\bproportion", re.I)
+_FROM_TO = re.compile(r"(\d+(?:\.\d+)?)\s?%[^.%;]{0,40}?\bto\s+(\d+(?:\.\d+)?)\s?%")
+_PERIOD_LABEL = re.compile(r"^activity:[^:]+:(\d{4}-\d\d) ")
+
+
+def number_matches(m: NumberMention, f: NumberFact) -> bool:
+    """Whether a written number agrees with a record number, at the precision written."""
+    if m.kind != f.kind:
+        return False
+    if m.kind != "value":
+        return (
+            abs(f.value - m.value) <= RATE_TOLERANCE
+            or abs(round(f.value, m.decimals) - m.value) < 1e-9
+        )
+    value, step = m.value * m.scale, m.scale * 10.0**-m.decimals
+    if m.decimals == 0 and m.scale == 1 and value >= 1000:
+        digits = str(int(value))
+        step = 10.0 ** min(len(digits) - len(digits.rstrip("0")), 3)
+    return abs(f.value - value) <= step / 2 + 1e-9
+
+
+def swapped_unit(m: NumberMention, rep: RepFacts) -> str | None:
+    """Percent written where the record has points, or the other way round."""
+    if m.kind == "value":
+        return None
+    other: NumberKind = "points" if m.kind == "percent" else "percent"
+    twin = NumberMention(m.value, m.decimals, other, m.scale, m.text, m.exempt)
+    label = "percentage points" if other == "points" else "a percent"
+    return label if any(number_matches(twin, f) for f in rep.numbers) else None
+
+
+def rate_changes(rep: RepFacts, metric: str) -> list[NumberFact]:
+    """Changes of one rate the record shows, in points: month to month, and "X% to Y%" notes."""
+    monthly = sorted(
+        (p.group(1), f.value)
+        for f in rep.numbers
+        if f.metric == metric and f.kind == "percent" and (p := _PERIOD_LABEL.match(f.label))
+    )
+    out = [
+        NumberFact(abs(b - a), "points", f"{metric} {pa} {a:.1f}% -> {pb} {b:.1f}%", metric)
+        for (pa, a), (pb, b) in pairwise(monthly)
+    ]
+    for statement in rep.statements:
+        for m in _FROM_TO.finditer(statement):
+            a, b = float(m.group(1)), float(m.group(2))
+            out.append(NumberFact(abs(b - a), "points", f"{statement[:160]}", None))
+    out += [f for f in rep.numbers if f.kind == "points" and f.metric in (None, metric)]
+    return out
+
+
+def changed_rate(m: NumberMention, text: str, rep: RepFacts) -> NumberFact | None:
+    """A named rate's change written in percent where the record's change is in points."""
+    if m.kind != "percent":
+        return None
+    before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 30]
+    if not (_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(after)):
+        return None
+    if _RELATIVE.search(after) or _RELATIVE.search(before):
+        return None
+    metric = metric_near(text, m.start, m.end)
+    if metric is None or metric == "attainment":
+        return None
+    if any(f.metric == metric and number_matches(m, f) for f in rep.numbers):
+        return None
+    twin = NumberMention(m.value, m.decimals, "points", m.scale, m.text, m.exempt)
+    return next((f for f in rate_changes(rep, metric) if number_matches(twin, f)), None)
