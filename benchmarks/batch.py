@@ -175,6 +175,8 @@ def main(argv: list[str] | None = None) -> None:
         fake = fake_runs(
             Path(tmp), args.reps, args.latency, [int(x) for x in args.levels.split(",")]
         )
+        partial = {"machine": machine(), "fake_endpoint": fake, "local_model": None}
+        write_result(args.name, partial)  # kept if the slow local run is stopped
         local = local_run(Path(tmp), args.local_reps) if args.local_reps else None
     result = {
         "machine": machine(),

@@ -9,6 +9,7 @@ Run: `.venv/bin/python -m benchmarks.chat_ttft` (about a minute; `--repeats` to 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import tempfile
 import threading
@@ -125,9 +126,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rep", default="C03", help="demo rep to chat about")
     parser.add_argument("--repeats", type=int, default=5, help="timed runs of each (median)")
     parser.add_argument("--max-tokens", type=int, default=128, help="answer cap (not in TTFT)")
+    parser.add_argument("--name", default="chat_ttft", help="result file name")
     args = parser.parse_args(argv)
+    measured_on = machine()
     with tempfile.TemporaryDirectory(prefix="copilot-bench-") as tmp:
         services, model = setup(Path(tmp), args.max_tokens)
+        settings_threads = model.n_threads
         measured = measure(services, model, args.rep, args.repeats)
         model.close()
     runs = measured["runs"]
@@ -142,12 +146,12 @@ def main(argv: list[str] | None = None) -> None:
     result = {
         "benchmark": "chat_ttft",
         "command": COMMAND + "".join(f" {a}" for a in (argv or [])),
-        "machine": machine(),
-        "parameters": vars(args) | {"question": QUESTION},
+        "machine": measured_on | {"load_avg_at_end": list(os.getloadavg())},
+        "parameters": vars(args) | {"question": QUESTION, "threads": settings_threads},
         "raw": runs,
         "median": summary,
     }
-    path = write_result("chat_ttft", result)
+    path = write_result(args.name, result)
     row = [f"{endpoint:.3f}", f"{raw:.3f}", f"{endpoint / raw:.2f}", f"{prepare:.3f}"]
     header = ["endpoint TTFT s", "raw TTFT s", "endpoint/raw", "prepare s"]
     print(markdown_table(header, [[*row]]))

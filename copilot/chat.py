@@ -30,7 +30,7 @@ MAX_MESSAGE_CHARS = 4000
 # Prior turns kept in the prompt: the newest first, until either bound is reached, so a long
 # chat never crowds the record out of a small local model's context.
 HISTORY_TURNS = 6
-HISTORY_TOKENS = 800
+HISTORY_TOKENS = 1200
 Role = Literal["user", "assistant"]
 
 

@@ -10,6 +10,9 @@ import typer
 from rich.markdown import Markdown
 
 from copilot.cli_drafting import ask, check, draft_app, verdict_table
+from copilot.cli_eval import eval_command
+from copilot.cli_plans import plans
+from copilot.cli_service import serve, token_app
 from copilot.console import JsonFlag, emit, err, errors_to_exit, out, progress
 from copilot.draft_markdown import to_markdown
 from copilot.draft_schemas import DraftKind
@@ -26,8 +29,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(draft_app, name="draft")
+app.add_typer(token_app, name="token")
 app.command()(ask)
 app.command()(check)
+app.command("eval")(eval_command)
+app.command()(plans)
+app.command()(serve)
 
 
 class KindChoice(StrEnum):

@@ -189,7 +189,9 @@ def ratio_findings(said: list[Said]) -> list[Finding]:
     if not tells or questions >= QUESTIONS_PER_TELL * len(tells):
         return []
     ratio = questions / len(tells)
-    reason = f"questions:tells {ratio:.2f} < {QUESTIONS_PER_TELL:g} ({questions}:{len(tells)}); a tell"
+    reason = (
+        f"questions:tells {ratio:.2f} < {QUESTIONS_PER_TELL:g} ({questions}:{len(tells)}); a tell"
+    )
     rule = f"ask-5: at least {QUESTIONS_PER_TELL:g} questions per tell"
     return [_finding("ASK-5", s, reason, rule) for s in tells]
 

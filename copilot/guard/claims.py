@@ -63,7 +63,9 @@ def _missing(
         reason += f"; the same value is in {facts.holders(holders)}'s record (a possible leak)"
     else:
         reason += " (ungrounded or invented)"
-    return Finding(detector=detector, unit=unit.text, reason=reason, rule=rule, nearest_fact=nearest)
+    return Finding(
+        detector=detector, unit=unit.text, reason=reason, rule=rule, nearest_fact=nearest
+    )
 
 
 def _candidates(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
@@ -82,7 +84,8 @@ def check_numbers(
     for m in numbers(unit.text):
         change = None if unit.in_character else changed_rate(m, unit.text, facts.rep)
         if change is not None:
-            reason = f"'{m.text}' gives a rate's change in percent; the record's change is in points"
+            reason = f"'{m.text}' gives a rate's change or gap in percent; the record has it in"
+            reason += " percentage points"
             out.findings.append(_unit_error(unit, reason, change.label))
             continue
         own = [*_candidates(m, unit.text, facts.rep), *extra]

@@ -18,7 +18,9 @@ from copilot.guard.units import Unit
 
 RULE = "grd-5: the draft uses at least one must-reference fact of its case"
 _ACCOUNT = re.compile(r"^call:\S+ \(\d{4}-\d\d-\d\d, (.+?)\): ")
-_ID = re.compile(r"^(?:call|session|commitment|activity|goal|rating|card):\S+$|^[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+$")
+_ID = re.compile(
+    r"^(?:call|session|commitment|activity|goal|rating|card):\S+$|^[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+$"
+)
 
 
 def default_must_reference(facts: FactIndex) -> list[str]:
@@ -31,7 +33,9 @@ def default_must_reference(facts: FactIndex) -> list[str]:
     stage = next((r for r in d.funnel if r.stage == d.focus.stage), None)
     if stage is not None and stage.rep_rate is not None:
         items.append(f"{100 * stage.rep_rate:.1f}%")
-    items += [f"commitment:{c.commitment_id}" for c in (*d.overdue_commitments, *d.open_commitments)]
+    items += [
+        f"commitment:{c.commitment_id}" for c in (*d.overdue_commitments, *d.open_commitments)
+    ]
     return list(dict.fromkeys(items))
 
 
@@ -42,11 +46,17 @@ def _accounts(eid: str, facts: FactIndex) -> list[str]:
     if m is None:
         return []
     first = m.group(1).split()[0]
-    return [m.group(1)] + ([first] if normal(first) in facts.rep.tokens | _first_words(facts) else [])
+    return [m.group(1)] + (
+        [first] if normal(first) in facts.rep.tokens | _first_words(facts) else []
+    )
 
 
 def _first_words(facts: FactIndex) -> set[str]:
-    return {w for n in facts.rep.names.values() if len(w := normal(n).split()[0] if normal(n) else "") > 3 and w not in COMMON}
+    return {
+        w
+        for n in facts.rep.names.values()
+        if len(w := normal(n).split()[0] if normal(n) else "") > 3 and w not in COMMON
+    }
 
 
 def _cited(units: Sequence[Unit]) -> set[str]:

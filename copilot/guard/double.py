@@ -91,18 +91,32 @@ def first_question(sentence: str) -> str:
 _ASKS_NOTHING = re.compile(rf"^{_WH}\s+(?:else|so|not|exactly|often|much|many|long)\s*$", re.I)
 
 
+def _sentences(said: list[Said]) -> list[tuple[Said, str]]:
+    """Question sentences, with fragments a blanked quote split off ("said ... , and how...?")
+    joined back onto the sentence they continue."""
+    out: list[tuple[Said, str]] = []
+    for k, s in enumerate(said):
+        text = s.sentence.strip()
+        prev = said[k - 1] if k else None
+        if prev is not None and prev.unit is s.unit and _CONTINUES.match(text):
+            text = f"{out.pop()[1] if out and out[-1][0] is prev else prev.sentence} {text}"
+        out.append((s, text))
+    return [(s, text) for s, text in out if s.act in QUESTIONS]
+
+
+_CONTINUES = re.compile(r"^(?:[,;:]|(?:and|but|or)\b|[a-z])")
+
+
 def double_findings(said: list[Said]) -> list[Finding]:
     """ASK-6: every manager question sentence that asks two things."""
     out = []
-    for s in said:
-        if s.act not in QUESTIONS:
-            continue
-        second = second_question(s.sentence)
+    for s, text in _sentences(said):
+        second = second_question(text)
         if second is None:
             continue
         unit = s.unit.text
         reason = f"a double-barrelled question: it also asks '{second}?'"
-        if s.sentence.strip() != unit.strip():
-            reason += f" (in '{s.sentence.strip()}')"
+        if text != unit.strip():
+            reason += f" (in '{text}')"
         out.append(Finding(detector="ASK-6", unit=unit, reason=reason, rule=RULE))
     return out

@@ -1,9 +1,10 @@
 """FOCUS-2: every weekly action links to the plan's focus.
 
-An action links when it works on the focus capability (the FOCUS-1 taxonomy), or when it
-names the focus stage's own evidence: a call the diagnosis cites for the focus (by id or
-account), or one of the focus stage's rates. An action that works on another capability,
-or on nothing the record ties to the focus, fires.
+An action links when it works on the focus capability (the FOCUS-1 taxonomy). An action with
+no capability keyword links when it names the rep's own evidence: a recorded call (by id or
+account; replaying a call is how a plan observes the focus) or one of the focus stage's
+rates. An action on another capability links only when it also touches the focus and cites
+a call the diagnosis rests the focus on; anything else fires.
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ class FocusEvidence:
     calls: frozenset[str]
     accounts: tuple[str, ...]
     rates: tuple[float, ...]
+    record_calls: frozenset[str]
+    record_accounts: tuple[str, ...]
 
     def describe(self) -> str:
         """The focus and its evidence, for a finding's nearest fact."""
@@ -50,31 +53,42 @@ def focus_evidence(facts: FactIndex) -> FocusEvidence | None:
     if focus is None:
         return None
     calls = frozenset(e for e in focus.evidence if e.startswith("call:"))
-    accounts = []
-    for statement in facts.rep.statements:
-        m = _CALL_STATEMENT.match(statement)
-        if m and m.group(1) in calls and m.group(2) not in accounts:
-            accounts.append(m.group(2))
+    record = {
+        m.group(1): m.group(2)
+        for m in map(_CALL_STATEMENT.match, facts.rep.statements)
+        if m is not None
+    }
+    accounts = list(dict.fromkeys(a for c, a in record.items() if c in calls))
     reading = next((r for r in facts.diagnosis.funnel if r.stage == focus.stage), None)
     values = (reading.rep_rate, reading.team_median, reading.team_p75) if reading else ()
     rates = tuple(100 * v for v in values if v is not None)
-    return FocusEvidence(focus.capability, focus.stage, calls, tuple(accounts), rates)
+    return FocusEvidence(
+        focus.capability,
+        focus.stage,
+        calls,
+        tuple(accounts),
+        rates,
+        frozenset(record),
+        tuple(dict.fromkeys(record.values())),
+    )
 
 
 def percent_matches(written: str, decimals: str | None, value: float) -> bool:
     """Whether a written percent is `value` (0-100) rounded to the digits written."""
-    tolerance = 0.5 * 10 ** -(len(decimals) if decimals else 0) + 0.01
+    tolerance = 0.5 / 10.0 ** (len(decimals) if decimals else 0) + 0.01
     return abs(float(written) - value) <= tolerance
 
 
-def names_focus(unit: Unit, ev: FocusEvidence) -> bool:
-    """Whether the unit cites a focus call (id or account) or states a focus-stage rate."""
+def names_focus(unit: Unit, ev: FocusEvidence, strict: bool = True) -> bool:
+    """Whether the unit cites a focus call (any recorded call unless `strict`), by id or
+    account, or states a focus-stage rate."""
     ids = {*unit.evidence, *evidence_ids(unit.text)}
     ids |= {f"call:{b}" for b in bare_ids(unit.text)}
-    if ids & ev.calls:
+    calls, accounts = (ev.calls, ev.accounts) if strict else (ev.record_calls, ev.record_accounts)
+    if ids & calls:
         return True
     low = unit.text.lower()
-    if any(a.lower() in low for a in ev.accounts):
+    if any(a.lower() in low for a in accounts):
         return True
     return any(
         percent_matches(m.group(1), m.group(2), rate)
@@ -109,11 +123,10 @@ def _unlinked(unit: Unit, ev: FocusEvidence) -> str:
     cap = classify(unit.text)
     if cap == ev.capability:
         return ""
-    named = names_focus(unit, ev)
     if cap is None:
-        if named:
+        if names_focus(unit, ev, strict=False):
             return ""
-        return f"this action links to nothing of the focus ({ev.capability}): no focus call or rate"
-    if named and capability_scores(unit.text)[ev.capability] > 0:
+        return f"this action links to nothing of the focus ({ev.capability}): no call or rate"
+    if names_focus(unit, ev) and capability_scores(unit.text)[ev.capability] > 0:
         return ""  # a mixed action on the focus's own evidence
     return f"this action works on {cap}, not on the focus {ev.capability}"

@@ -21,10 +21,17 @@ from copilot.guard.units import Unit
 
 BANK_PATH = Path(__file__).with_name("generic_bank.txt")
 NGRAMS = (3, 4, 5)
-# Calibrated on the eval gold (every unit under it) and genericized mutants (above it).
-THRESHOLD = 0.5
+MIN_WORDS = 4  # a heading or a label ("discovery (meetings->demos)") is not a coaching line
+# Calibrated on the eval gold: its unanchored units stay under 0.31; genericized lines reach it.
+THRESHOLD = 0.33
 _NUMBER = re.compile(r"[$£€]?\d[\d,.]*\s?%?")
 _CAPITAL = re.compile(r"(?<=[a-z,;:] )[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
+# A commitment with a time on it ("and by when?") is a concrete ask, not a generic line.
+_DATED = re.compile(
+    r"\bby\s+when\b|\bwhen\s+will\b|\bby\s+(?:monday|tuesday|wednesday|thursday|friday|the\s+end"
+    r"|next|tomorrow|our\s+next)\b",
+    re.I,
+)
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
 Vector = dict[str, float]
@@ -40,12 +47,46 @@ class Bank:
     idf: dict[str, float]
 
 
+# Coaching vocabulary folded to one word per idea, so a paraphrase lands on the bank's n-grams.
+SYNONYMS: dict[str, str] = {
+    w: canon
+    for canon, words in {
+        "customer": "buyer buyers prospect prospects client clients customers account accounts",
+        "deal": "deals opportunity opportunities opp opps",
+        "call": "calls meeting meetings conversation conversations demo demos",
+        "improve": "better improving improved develop developing sharpen hone strengthen grow",
+        "help": "support supporting assist helping",
+        "hit": "reach reaching reached achieve achieving hitting make exceed beat",
+        "number": "quota target targets numbers goal goals",
+        "challenge": "challenges obstacle obstacles struggle struggling stuck blocker blockers",
+        "skill": "skills abilities ability",
+        "go": "going gone went been",
+        "think": "feel feeling believe reckon",
+        "lose": "losing lost losses",
+        "month": "quarter week year lately recently",
+        "ask": "asking asked",
+        "need": "needs pain pains problem problems",
+    }.items()
+    for w in words.split()
+}
+
+
+def _stem(word: str) -> str:
+    word = SYNONYMS.get(word, word)
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return SYNONYMS.get(word[: -len(suffix)], word[: -len(suffix)])
+    return word
+
+
 def shape(text: str) -> str:
-    """The words a unit shares with a generic line: quotes, names and numbers masked."""
+    """The words a unit shares with a generic line: quotes, names and numbers masked, coaching
+    synonyms folded and suffixes stripped."""
     text = _QUOTED.sub(" ", text)
     text = _CAPITAL.sub(" ", text)
     text = _NUMBER.sub(" ", text)
-    return " ".join(re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("’", "'")))
+    words = re.findall(r"[a-z]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
+    return " ".join(_stem(w) for w in words)
 
 
 def grams(text: str) -> Counter[str]:
@@ -94,7 +135,8 @@ def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> li
     fallback = facts.diagnosis.focus.arithmetic if facts.diagnosis.focus else None
     out: list[Finding] = []
     for unit in units:
-        if id(unit) in anchored or unit.in_character or unit.role == "rep":
+        skip = id(unit) in anchored or unit.in_character or unit.role == "rep"
+        if skip or _DATED.search(unit.text) or len(shape(unit.text).split()) < MIN_WORDS:
             continue
         score, line = nearest_line(unit.text, bank)
         if score >= THRESHOLD:

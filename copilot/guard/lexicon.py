@@ -14,8 +14,8 @@ from copilot.guard.prose import sentences
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
-LEXICON_VERSION = "platitude lexicon v1"
-TRAIT_VERSION = "trait lexicon v1"
+LEXICON_VERSION = "platitude lexicon v2"
+TRAIT_VERSION = "trait lexicon v2"
 _SEP = r"[\s,;:.!'\"“”‘’-]+"
 _MORE = r"(?:(?:a\s+)?(?:bit|little|lot|tad)\s+|much\s+|way\s+|even\s+)?more"
 _IRREGULAR = {
@@ -53,7 +53,8 @@ EXTRA_PATTERNS = {
     "raise your game": r"\b(?:raise|up|lift|elevate)\s+(?:your|his|her|their)\s+game\b",
     "crush it": r"\bcrush(?:ing)?\s+(?:it|your\s+(?:number|quota|targets?))\b",
     "stay hungry": r"\bstay\s+hungry\b",
-    "put in the work": r"\bput\s+in\s+(?:the|more|extra)\s+(?:work|effort|hours)\b",
+    "put in the work": r"\bput(?:s|ting)?\s+in\s+(?:(?:the|more|extra|some|real|a\s+lot\s+of)\s+)+"
+    r"(?:work|effort|hours|time|graft)\b",
     "it's a numbers game": r"\bnumbers\s+game\b",
     "follow best practices": r"\bfollow(?:ing)?\s+best\s+practices?\b",
     "level up": r"\blevel\s+up\b",
@@ -65,6 +66,13 @@ EXTRA_PATTERNS = {
     r"\s+(?:your|her|his|their)\s+(?:\w+\s+)?skills\b",
     "communicate value": r"\b(?:communicate|articulate|show|demonstrate)\s+(?:the\s+|more\s+"
     r"|your\s+)?value\s+(?:better|more\s+clearly|proposition)\b",
+    "sharpen your instincts": r"\b(?:sharpen|hone|trust|follow|polish|refine|sharpening|honing"
+    r"|trusting)(?:s|ed)?\s+(?:your|her|his|their)\s+(?:instincts?|gut|craft|edge|saw|game)\b",
+    "go the extra mile": r"\b(?:go|goes|going|went)\s+the\s+extra\s+mile\b",
+    "step out of your comfort zone": r"\bcomfort\s+zone\b",
+    "bring your a-game": r"\b(?:your|her|his|their|the)\s+a[- ]game\b",
+    "move the needle": r"\bmov(?:e|es|ed|ing)\s+the\s+needle\b",
+    "give it your all": r"\bgiv(?:e|es|ing)\s+it\s+(?:your|her|his|their)\s+all\b|\b110\s?%",
     "be a closer": r"\bbe\s+(?:a|the)\s+closer\b",
     "be more engaging": r"\bbe\s+"
     + _MORE
@@ -105,7 +113,9 @@ _TRAIT = re.compile(
 # Said to or about the rep as advice ("you", "needs", "should"), not describing a buyer.
 _ADVISED = re.compile(
     r"\b(?:you|your|yourself|need|needs|should|must|has\s+to|have\s+to|ought|work\s+on|improve"
-    r"|develop|build|try|let's)\b|^\W*(?:be|stay|get|become|sound|show|have|keep|believe)\b",
+    r"|develop|build|try|let's)\b|^\W*(?:be|stay|get|become|sound|show|have|keep|believe)\b"
+    r"|\bit'?s\s+(?:all\s+|really\s+)?about\b|\bcomes?\s+down\s+to\b|\bthe\s+(?:key|answer|fix"
+    r"|problem|issue|difference)\s+is\b|\bwhat\s+(?:matters|counts|wins)\b",
     re.I,
 )
 BEHAVIOUR = re.compile(

@@ -18,7 +18,10 @@ from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
 LINKAGE_VERSION = "behaviour-linkage v1"
-_LEAD = r"^\W*(?:(?:so|now|then|just|and|but|also|next\s+time|this\s+month|going\s+forward|from\s+now\s+on|in\s+short|bottom\s+line|honestly|really|simply|basically)\b[,:]?\s*)*"
+_LEAD = (
+    r"^\W*(?:(?:so|now|then|just|and|but|also|next\s+time|this\s+month|going\s+forward"
+    r"|from\s+now\s+on|in\s+short|bottom\s+line|honestly|really|simply|basically)\b[,:]?\s*)*"
+)
 _IMPERATIVE = re.compile(
     _LEAD + r"(?:focus|keep|make|remember|stay|be|get|aim|push|drive|work|start|lean|double"
     r"|prioriti[sz]e|concentrate|improve|boost|raise|lift|grow|fix|own|take|turn|tighten|step"
@@ -40,12 +43,20 @@ _ADVICE = re.compile(
     r"|\b(?:needs?|has|have)\s+to\s+(?:improve|go\s+up|come\s+up|get\s+better|change|rise|move"
     r"|climb|grow|be\s+higher|be\s+better)\b|\bfocus\s+on\b|\bconcentrate\s+on\b"
     r"|\b(?:keep|have)\s+(?:it|that|this|them)\s+(?:front|top)\s+of\s+mind\b|\bin\s+mind\b"
+    r"|[,;:—–]\s*(?:so\s+|and\s+|now\s+|then\s+|just\s+)*(?:work|try|push|keep|focus|get|be|stay|think"
+    r"|aim|make|step|raise|lift|up|hustle|believe|trust|own|sharpen)\b"
+    r"|\b(?:says\s+it\s+all|speaks\s+for\s+itself|tells\s+(?:the|its\s+own)\s+story"
+    r"|defines?\s+(?:your|the|this)\s+(?:month|quarter|year|plan)|is\s+the\s+(?:number|metric|figure)\b)"
     r"|\bremember\b|\bdon'?t\s+forget\b|\bwill\s+(?:sort|fix|take\s+care\s+of)\s+(?:itself|it)\b",
     re.I,
 )
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_STAGE = re.compile(
+    r"\b\w+\s*(?:->|→|-to-)\s*\w+\b|\b(?:demo|dial|meeting|win|close|proposal)\s+rates?\b", re.I
+)
 _EXTRA_BEHAVIOUR = re.compile(
     r"\b(?:log|note|list|count|time|measure|quote|cite|map|walk\s+(?:\w+\s+)?through|dial|text"
-    r"|message|demo|present|show|sit\s+in|shadow|rewrite|script|test|hand|raise|ask|get\s+(?:a|an|the|their|his|her)"
+    r"|message|present|show|sit\s+in|shadow|rewrite|script|test|hand|raise|ask|get\s+(?:a|an|the|their|his|her)"
     r"\s+(?:\w+\s+)?(?:date|signer|name|number|yes|no|commitment|answer|figure|cost|decision|agreement)|bring\s+in|loop\s+in|copy|cc|meet|visit"
     r"|look\s+(?:at|back\s+at|over)|go\s+(?:over|through)|revisit|debrief|discuss|talk\s+through"
     r"|label|tag|flag|highlight|underline|circle|time-?box|block|plan\s+(?:the|a|your))"
@@ -55,13 +66,16 @@ _EXTRA_BEHAVIOUR = re.compile(
 
 
 def _advice(sentence: str) -> bool:
+    """Advice to the rep: an imperative or a should/must/"what matters" outside any quote."""
     if sentence.rstrip().endswith("?"):
         return False
+    sentence = _QUOTED.sub(" ", sentence)
     return bool(_IMPERATIVE.match(sentence) or _ADVICE.search(sentence))
 
 
 def _behaviour(sentence: str, lexicon: Sequence[Entry]) -> bool:
     """A behaviour verb outside any platitude the sentence carries."""
+    sentence = _STAGE.sub(" ", sentence)  # "meetings->demos" names a metric, not a demo given
     for entry in lexicon:
         sentence = entry.pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     if names_behaviour(sentence):

@@ -27,6 +27,11 @@ _CHANGE_AFTER = re.compile(
     r"|higher|lower|up|down|better|worse)\b",
     re.I,
 )
+_GAP_AFTER = re.compile(
+    r"^\s*(?:below|behind|under|above|ahead\s+of|short\s+of|off|adrift\s+of|shy\s+of)\s+(?:the\s+)?"
+    r"(?:team(?:'s)?\s+)?(?:median|p75|75th|benchmark|average|team|peers)",
+    re.I,
+)
 _RELATIVE = re.compile(r"\brelative|\brelatively|\bproportion", re.I)
 _FROM_TO = re.compile(r"(\d+(?:\.\d+)?)\s?%[^.%;]{0,40}?\bto\s+(\d+(?:\.\d+)?)\s?%")
 _PERIOD_LABEL = re.compile(r"^activity:[^:]+:(\d{4}-\d\d) ")
@@ -77,19 +82,38 @@ def rate_changes(rep: RepFacts, metric: str) -> list[NumberFact]:
     return out
 
 
+def _metric(text: str, m: NumberMention) -> str | None:
+    """The rate named nearest the number, looking back to the start of its sentence."""
+    sentence_start = max(text.rfind(". ", 0, m.start), text.rfind("? ", 0, m.start), 0)
+    for shift in range(0, m.start - sentence_start + 1, 40):
+        if (found := metric_near(text, m.start - shift, m.end)) is not None:
+            return found
+    return None
+
+
 def changed_rate(m: NumberMention, text: str, rep: RepFacts) -> NumberFact | None:
-    """A named rate's change written in percent where the record's change is in points."""
+    """A rate's change or gap written in percent where the record's is in points."""
     if m.kind != "percent":
         return None
-    before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 30]
-    if not (_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(after)):
-        return None
+    before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 40]
     if _RELATIVE.search(after) or _RELATIVE.search(before):
         return None
-    metric = metric_near(text, m.start, m.end)
+    twin = NumberMention(m.value, m.decimals, "points", m.scale, m.text, m.exempt)
+    if _GAP_AFTER.match(after):
+        if any(number_matches(m, f) for f in rep.numbers if "relative" in f.label):
+            return None
+        gaps = [f for f in rep.numbers if f.kind == "points" and "gap" in f.label]
+        return next((f for f in gaps if number_matches(twin, f)), None)
+    if not (_CHANGE_BEFORE.search(before) or _CHANGE_AFTER.match(after)):
+        return None
+    sentence = text[max(text.rfind(". ", 0, m.start), 0) : m.start]
+    for pair in _FROM_TO.finditer(sentence):  # "from 20.0% to 25.0%, up 5%": 5 points
+        points = abs(float(pair.group(2)) - float(pair.group(1)))
+        if number_matches(twin, NumberFact(points, "points", pair.group(0))):
+            return NumberFact(points, "points", f"{pair.group(0)} is {points:g} points")
+    metric = _metric(text, m)
     if metric is None or metric == "attainment":
         return None
     if any(f.metric == metric and number_matches(m, f) for f in rep.numbers):
         return None
-    twin = NumberMention(m.value, m.decimals, "points", m.scale, m.text, m.exempt)
     return next((f for f in rate_changes(rep, metric) if number_matches(twin, f)), None)

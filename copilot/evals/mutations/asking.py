@@ -155,7 +155,7 @@ def _joined(text: str, second: str, rng: random.Random) -> str:
 
 
 def _second(others: list[str], rng: random.Random) -> str:
-    """A second question: another of the draft's own (when it starts with a wh-word) or a stock one."""
+    """A second question: one of the draft's own (starting with a wh-word) or a stock one."""
     own = [o.rstrip("?") for o in others if o.split(" ", 1)[0] in {"What", "How", "Which", "Who"}]
     own = [o[0].lower() + o[1:] for o in own if "," not in o and '"' not in o]
     return rng.choice(own) if own and rng.random() < 0.3 else rng.choice(_SECOND)

@@ -91,11 +91,15 @@ def perturb_metric(draft: AnyDraft, ctx: MutationContext, rng: random.Random) ->
     shift = rng.choice((-1, 1)) * rng.uniform(0.02, 0.12)
     if variant in {"baseline", "baseline_prose"}:
         baseline = round(min(0.95, max(0.01, m.baseline + shift)), 4)
-        metric = m.model_copy(update={"baseline": baseline, "target": max(m.target, baseline + 0.02)})
+        metric = m.model_copy(
+            update={"baseline": baseline, "target": max(m.target, baseline + 0.02)}
+        )
         new = draft.model_copy(update={"metric": metric})
         return _restate(new, baseline) if variant == "baseline_prose" else new
     if variant == "missing":
-        return draft.model_copy(update={"metric": m.model_copy(update={"name": rng.choice(_MISSING)})})
+        return draft.model_copy(
+            update={"metric": m.model_copy(update={"name": rng.choice(_MISSING)})}
+        )
     if variant == "other_stage":
         others = [r for r in ctx.facts.diagnosis.funnel if r.stage != m.name and r.rep_rate]
         if others:
