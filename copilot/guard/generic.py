@@ -16,6 +16,7 @@ from pathlib import Path
 
 from copilot.guard.claims import nearest_statement
 from copilot.guard.facts import FactIndex
+from copilot.guard.mentions import dates
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
@@ -26,7 +27,7 @@ MIN_WORDS = 4  # a heading or a label ("discovery (meetings->demos)") is not a c
 THRESHOLD = 0.33
 _NUMBER = re.compile(r"[$£€]?\d[\d,.]*\s?%?")
 _CAPITAL = re.compile(r"(?<=[a-z,;:] )[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*")
-# A commitment with a time on it ("and by when?") is a concrete ask, not a generic line.
+# A commitment with a time or date on it ("and by when?", "on Nov 24") is a concrete ask.
 _DATED = re.compile(
     r"\bby\s+when\b|\bwhen\s+will\b|\bby\s+(?:monday|tuesday|wednesday|thursday|friday|the\s+end"
     r"|next|tomorrow|our\s+next)\b",
@@ -136,7 +137,8 @@ def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> li
     out: list[Finding] = []
     for unit in units:
         skip = id(unit) in anchored or unit.in_character or unit.role == "rep"
-        if skip or _DATED.search(unit.text) or len(shape(unit.text).split()) < MIN_WORDS:
+        dated = bool(_DATED.search(unit.text) or dates(unit.text))
+        if skip or dated or len(shape(unit.text).split()) < MIN_WORDS:
             continue
         score, line = nearest_line(unit.text, bank)
         if score >= THRESHOLD:

@@ -19,12 +19,13 @@ from copilot.guard.names import COMMON, normal
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
-# Calibrated on the eval data: the 47 gold drafts beat the best other rep by >= 0.205 cosine
-# (and >= 67% relative); genericized gold drafts by <= 0.14. Both bars must hold.
-GAP = 0.17
+# Calibrated on the eval data: every gold draft's cosine to its own rep's record is >= 0.25
+# with a lead of >= 67% over the best other rep; every genericized gold draft scores 0.
+FLOOR = 0.05
 MARGIN = 0.25
 RULE = (
-    f"gen-4: TF-IDF cosine to this rep's record beats every other rep's by {GAP} and {MARGIN:.0%}"
+    f"gen-4: the draft's TF-IDF cosine to this rep's record is >= {FLOOR} and beats every other"
+    f" rep's by {MARGIN:.0%}"
 )
 _WORD = re.compile(r"^[a-z][a-z']{2,}$")
 
@@ -38,15 +39,25 @@ def _background() -> frozenset[str]:
     return frozenset(words | set(SYNONYMS) | set(SYNONYMS.values()) | COMMON)
 
 
-def _tokens(text: str) -> Counter[str]:
-    """Record-like words and adjacent word pairs: a generic line shares few of either."""
+def _tokens(text: str, names: frozenset[str], people: frozenset[str]) -> Counter[str]:
+    """Name words and adjacent pairs of uncommon words: what a record has and a generic line
+    does not (single ordinary words are left out: with a handful of reps their idf is noise).
+    The reps' and managers' own names are left out: a draft may name a teammate."""
     stop = _background()
-    words = [w for w in normal(text).split() if _WORD.match(w)]
-    out = Counter(w for w in words if w not in stop)
+    words = [w for w in normal(text).split() if _WORD.match(w) and w not in people]
+    out = Counter(w for w in words if w in names and w not in stop)
     out.update(
         f"{a} {b}" for a, b in pairwise(words) if {a, b}.isdisjoint(COMMON) and not {a, b} <= stop
     )
     return out
+
+
+def _name_words(facts: FactIndex) -> tuple[frozenset[str], frozenset[str]]:
+    """Words of the names the records hold, and words of the reps' and managers' names."""
+    reps = [facts.rep, *facts.others.values()]
+    names = frozenset(w for r in reps for n in r.names for w in n.split() if w not in COMMON)
+    people = frozenset(w for r in reps for w in normal(f"{r.name} {r.manager}").split())
+    return names, people
 
 
 def _own_record(facts: FactIndex) -> str:
@@ -84,25 +95,26 @@ def similarities(text: str, facts: FactIndex) -> dict[str, float]:
     """The draft's cosine to each rep's record, keyed by rep id (this rep first)."""
     ids = [facts.rep.rep_id, *facts.others]
     corpora = [_own_record(facts), *(r.corpus for r in facts.others.values())]
-    docs, idf = _tfidf([_tokens(c) for c in corpora])
-    draft = _weigh(_tokens(text), idf)
+    names, people = _name_words(facts)
+    docs, idf = _tfidf([_tokens(c, names, people) for c in corpora])
+    draft = _weigh(_tokens(text, names, people), idf)
     return {rid: _cosine(draft, doc) for rid, doc in zip(ids, docs, strict=True)}
 
 
 def identity_findings(units: Sequence[Unit], facts: FactIndex) -> tuple[list[Finding], float]:
-    """GEN-4: one whole-draft finding when the draft does not single out its rep; the lead."""
+    """GEN-4: one whole-draft finding when the draft does not single out its rep; the margin."""
     if not facts.others:
         return [], 1.0  # a team of one: nobody to confuse the rep with
     sims = similarities(" ".join(u.text for u in units), facts)
     own = sims.pop(facts.rep.rep_id)
     rival, best = max(sims.items(), key=lambda kv: kv[1])
     margin = (own - best) / own if own > 0 else -1.0
-    if margin >= MARGIN and own - best >= GAP:
-        return [], round(own - best, 3)
+    if own >= FLOOR and margin >= MARGIN:
+        return [], round(margin, 3)
     who = facts.others[rival].name
     reason = (
-        f"the draft fits {who} ({rival}) about as well as {facts.rep.name}: TF-IDF cosine"
-        f" {own:.2f} to this rep's record vs {best:.2f} (needs a lead of {GAP} and {MARGIN:.0%})"
+        f"the draft does not single out {facts.rep.name}: TF-IDF cosine {own:.2f} to this rep's"
+        f" record vs {best:.2f} to {who}'s ({rival}); it needs >= {FLOOR} and a {MARGIN:.0%} lead"
     )
     return [
         Finding(
@@ -112,4 +124,4 @@ def identity_findings(units: Sequence[Unit], facts: FactIndex) -> tuple[list[Fin
             rule=RULE,
             nearest_fact=facts.diagnosis.focus.arithmetic if facts.diagnosis.focus else None,
         )
-    ], round(own - best, 3)
+    ], round(margin, 3)

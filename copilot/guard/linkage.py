@@ -43,7 +43,7 @@ _ADVICE = re.compile(
     r"|\b(?:needs?|has|have)\s+to\s+(?:improve|go\s+up|come\s+up|get\s+better|change|rise|move"
     r"|climb|grow|be\s+higher|be\s+better)\b|\bfocus\s+on\b|\bconcentrate\s+on\b"
     r"|\b(?:keep|have)\s+(?:it|that|this|them)\s+(?:front|top)\s+of\s+mind\b|\bin\s+mind\b"
-    r"|[,;:—–]\s*(?:so\s+|and\s+|now\s+|then\s+|just\s+)*(?:work|try|push|keep|focus|get|be|stay|think"
+    r"|(?:[,;—–]\s*so|;|—|–)\s+(?:just\s+|now\s+|then\s+)*(?:work|try|push|keep|focus|get|be|stay|think"
     r"|aim|make|step|raise|lift|up|hustle|believe|trust|own|sharpen)\b"
     r"|\b(?:says\s+it\s+all|speaks\s+for\s+itself|tells\s+(?:the|its\s+own)\s+story"
     r"|defines?\s+(?:your|the|this)\s+(?:month|quarter|year|plan)|is\s+the\s+(?:number|metric|figure)\b)"
