@@ -20,6 +20,7 @@ from copilot.context import context_items, diagnosis_text
 from copilot.draft_schemas import ANSWER_CHARS, AnswerOut, AnyDraft, DraftKind
 from copilot.errors import ContextBudgetError, ModelOutputError, NotFoundError
 from copilot.guard import GuardReport, build_facts, check
+from copilot.guard.facts import OthersCache
 from copilot.jobs import Job, build_job, focus_query
 from copilot.knowledge import framework
 from copilot.llm import model_name, structured_call
@@ -78,6 +79,8 @@ class Drafter:
         self.services = services
         self.model = model
         self.framework = framework(services.settings.knowledge_dir)
+        # A drafter serves one command, request or batch run: one snapshot of the records.
+        self.others_cache: OthersCache = {}
 
     def prepare(self, req: DraftRequest) -> Prepared:
         """Everything up to the model call: the job, the guard's facts, the prompt, the context."""
@@ -91,7 +94,9 @@ class Drafter:
             if call_id and call is None:
                 raise NotFoundError(f"no call '{call_id}' for rep '{rep_id}'")
             rep = s.store.rep(session, rep_id)
-            facts = build_facts(session, rep_id, diagnosis, self.framework.card_ids)
+            facts = build_facts(
+                session, rep_id, diagnosis, self.framework.card_ids, self.others_cache
+            )
             inp = ComposerInput(
                 diagnosis, rep.name, rep.goal, calls, self.framework.bank, today, rep.start_date
             )

@@ -8,7 +8,7 @@ import pytest
 
 from copilot.evals.cases import eval_framework, gold, load_tasks, task_facts
 from copilot.evals.meta import DETECTORS, DetectorQuality, detector_quality
-from copilot.evals.mutations import all_operators, mutate_all
+from copilot.evals.mutations import mutate_all
 from copilot.guard import check
 
 MIN_RECALL = 0.95
@@ -23,9 +23,7 @@ def _quality() -> dict[str, DetectorQuality]:
 @pytest.mark.parametrize("detector", DETECTORS)
 def test_detector_meets_the_bar(detector: str) -> None:
     row = _quality()[detector]
-    if row.mutants == 0:
-        aimed = [o.name for o in all_operators() if detector in o.targets]
-        pytest.skip(f"{detector}: no mutation operator targets it yet (operators: {aimed})")
+    assert row.mutants >= 10, f"{detector}: too few mutants aim at it to measure recall"
     assert row.recall is not None and row.recall >= MIN_RECALL, row.misses
     assert row.false_alarm_rate is not None and row.false_alarm_rate <= MAX_FALSE_ALARMS, row.misses
 

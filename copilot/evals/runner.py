@@ -117,7 +117,11 @@ class EvalRunner:
             diagnosis = s.diagnoser.rep(task.rep_id, task.scenario)
             with s.store.sessions() as session:
                 self._facts[task.rep_id] = build_facts(
-                    session, task.rep_id, diagnosis, self.drafter.framework.card_ids
+                    session,
+                    task.rep_id,
+                    diagnosis,
+                    self.drafter.framework.card_ids,
+                    self.drafter.others_cache,
                 )
         return self._facts[task.rep_id]
 

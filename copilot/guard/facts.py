@@ -52,20 +52,38 @@ class FactIndex:
         return ", ".join(reps[:2]) + (f" and {len(reps) - 2} more" if len(reps) > 2 else "")
 
 
+# Other reps' facts, keyed by rep and window: a batch drafting a whole team reads each record
+# once instead of once per draft (quadratic in team size without it).
+OthersCache = dict[tuple[str, tuple[str, ...]], RepFacts]
+
+
 def build_facts(
-    session: Session, rep_id: str, diagnosis: Diagnosis, card_ids: Iterable[str]
+    session: Session,
+    rep_id: str,
+    diagnosis: Diagnosis,
+    card_ids: Iterable[str],
+    others_cache: OthersCache | None = None,
 ) -> FactIndex:
-    """The fact index for one rep's drafts, read from the records database."""
+    """The fact index for one rep's drafts, read from the records database.
+
+    `others_cache` (owned by a caller that drafts many reps from one snapshot of the records)
+    keeps the other reps' facts between calls; this rep's own facts are always read fresh.
+    """
     reps = {r.rep_id: r for r in Store.reps(session)}
     if rep_id not in reps:
         raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
     own = read_record(session, reps[rep_id], diagnosis.window)
     _diagnosis_facts(own, diagnosis)
-    others = {
-        r.rep_id: read_record(session, r, diagnosis.window)
-        for r in reps.values()
-        if r.rep_id != rep_id
-    }
+    cache: OthersCache = {} if others_cache is None else others_cache
+    window = tuple(diagnosis.window)
+    others = {}
+    for other in reps.values():
+        if other.rep_id == rep_id:
+            continue
+        key = (other.rep_id, window)
+        if key not in cache:
+            cache[key] = read_record(session, other, diagnosis.window)
+        others[other.rep_id] = cache[key]
     lower = set().union(own.lower_words, *(o.lower_words for o in others.values()))
     for facts in (own, *others.values()):
         facts.tokens = _distinctive(facts, lower)
