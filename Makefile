@@ -9,7 +9,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
-.PHONY: install demo test lint bench
+.PHONY: install demo test lint eval-ci bench
 install: $(STAMP)
 
 demo: $(STAMP)
@@ -22,8 +22,16 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+	$(MAKE) eval-ci
+
+# The eval suite's offline tier: six cases (two of each kind) through the copilot and the naive
+# baseline on the embedded model, gated on evals/baseline.json (exit 1 on a regression).
+eval-ci: $(STAMP)
+	$(BIN)/copilot eval --limit 6 --baseline naive --out eval-out
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.ingest_embed
 	$(BIN)/python -m benchmarks.retrieval
 	$(BIN)/python -m benchmarks.drafting
+	$(BIN)/python -m benchmarks.batch
+	$(BIN)/python -m benchmarks.chat_ttft

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from copilot.guard.double import double_findings
 from copilot.guard.report import Finding
-from copilot.guard.speech import QUESTIONS, Act, acts
+from copilot.guard.speech import QUESTIONS, Act, acts, negative
 from copilot.guard.units import Unit
 
 OPENING_LINES = 2
@@ -52,6 +52,11 @@ def script(lines: list[Unit]) -> list[Said]:
         for i, unit in enumerate(lines)
         for sentence, act in acts(unit.text, unit.in_character)
     ]
+
+
+def telling(said: Said) -> bool:
+    """A tell, or a judgment that finds fault (it hands the rep the manager's conclusion)."""
+    return said.act == "tell" or (said.act == "judgment" and negative(said.sentence))
 
 
 def _finding(detector: str, said: Said, reason: str, rule: str) -> Finding:
@@ -104,12 +109,14 @@ def permission_findings(said: list[Said]) -> list[Finding]:
     """
     out: list[Finding] = []
     licensed, asked_before, block, segment = False, False, 0, ""
-    for s in said:
+    for k, s in enumerate(said):
+        if s.act == "judgment" and not any(x.act in QUESTIONS for x in said[:k]):
+            continue  # a verdict before any question is the opening's fault: ASK-1 reports it
         if s.act == "permission":
             licensed, asked_before, block, segment = True, True, 0, s.unit.section
         elif s.act in QUESTIONS:
             licensed = False
-        elif s.act == "tell" and licensed and s.unit.section == segment:
+        elif telling(s) and licensed and s.unit.section == segment:
             block += 1
             if block == MAX_SUGGESTION + 1:
                 out.append(
@@ -121,7 +128,7 @@ def permission_findings(said: list[Said]) -> list[Finding]:
                         f" {MAX_SUGGESTION} sentences per permission question",
                     )
                 )
-        elif s.act == "tell":
+        elif telling(s):
             where = "after the suggestion" if asked_before else "before any permission question"
             out.append(
                 _finding(
@@ -155,7 +162,7 @@ def question_metrics(said: list[Said]) -> dict[str, float]:
     """open_share (open over all non-permission questions) and questions_to_tells."""
     asked = [s for s in said if s.act in {"open", "closed", "leading"}]
     questions = sum(s.act in QUESTIONS for s in said)
-    tells = sum(s.act == "tell" for s in said)
+    tells = sum(telling(s) for s in said)
     return {
         "open_share": round(sum(s.act == "open" for s in asked) / len(asked), 3) if asked else 0.0,
         "questions_to_tells": round(questions / max(1, tells), 3),
@@ -184,7 +191,7 @@ def share_findings(said: list[Said]) -> list[Finding]:
 
 def ratio_findings(said: list[Said]) -> list[Finding]:
     """ASK-5: at least QUESTIONS_PER_TELL questions for every tell."""
-    tells = [s for s in said if s.act == "tell"]
+    tells = [s for s in said if telling(s)]
     questions = sum(s.act in QUESTIONS for s in said)
     if not tells or questions >= QUESTIONS_PER_TELL * len(tells):
         return []

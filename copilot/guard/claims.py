@@ -21,15 +21,31 @@ from copilot.guard.mentions import (
     periods,
     quotes,
 )
-from copilot.guard.names import COMMON, CONNECTORS, NameSpan, name_spans, normal, parts
+from copilot.guard.names import (
+    COMMON,
+    CONNECTORS,
+    MAX_WORDS,
+    NameSpan,
+    name_spans,
+    normal,
+    parts,
+    split_and,
+)
 from copilot.guard.rates import RULE as UNIT_RULE
-from copilot.guard.rates import changed_rate, number_matches, swapped_unit
+from copilot.guard.rates import (
+    changed_rate,
+    derived_counts,
+    number_matches,
+    points_support,
+    relative_as_points,
+    swapped_unit,
+    unsupported_ratios,
+)
 from copilot.guard.record import NumberFact, RepFacts
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
 MIN_QUOTE_WORDS = 4
-MAX_NAME_WORDS = 4
 FUTURE_DAYS = 183
 RULE = "grd-1: every asserted number, date and name exists in this rep's record"
 QUOTE_RULE = "grd-4: a quote attributed to someone is verbatim in this rep's record"
@@ -82,13 +98,13 @@ def check_numbers(
 ) -> None:
     """Numbers; `extra` holds numbers the draft's own code-filled fields set (a plan target)."""
     for m in numbers(unit.text):
-        change = None if unit.in_character else changed_rate(m, unit.text, facts.rep)
-        if change is not None:
-            reason = f"'{m.text}' gives a rate's change or gap in percent; the record has it in"
-            reason += " percentage points"
-            out.findings.append(_unit_error(unit, reason, change.label))
+        if _unit_swapped(m, unit, facts, out):
             continue
         own = [*_candidates(m, unit.text, facts.rep), *extra]
+        if m.kind == "points":
+            own += points_support(m, unit.text, facts.rep)
+        elif m.kind == "value":
+            own += derived_counts(unit.text, m, facts.rep)
         if any(number_matches(m, f) for f in own):
             if not m.exempt:
                 out.anchors.append(m.text)
@@ -106,6 +122,33 @@ def check_numbers(
             out.findings.append(_unit_error(unit, reason, nearest))
             continue
         out.findings.append(_missing(facts, unit, what, holders, nearest, strong=False))
+
+
+def check_ratios(unit: Unit, facts: FactIndex, out: Grounding) -> None:
+    """ "38 of your 179 meetings became demos": the pair asserts a rate the record must hold."""
+    if unit.in_character:
+        return
+    for pair, rate in unsupported_ratios(unit.text, facts.rep):
+        what = f"'{pair}' (a rate of {rate:.1f}%)"
+        out.findings.append(_missing(facts, unit, what, [], None))
+
+
+def _unit_swapped(m: NumberMention, unit: Unit, facts: FactIndex, out: Grounding) -> bool:
+    """GRD-3: a rate's change in percent where the record has points, or a relative change
+    written as points; True when a finding was added."""
+    if unit.in_character:
+        return False
+    change = changed_rate(m, unit.text, facts.rep)
+    if change is not None:
+        reason = f"'{m.text}' gives a rate's change or gap in percent; the record has it in"
+        out.findings.append(_unit_error(unit, reason + " percentage points", change.label))
+        return True
+    relative = relative_as_points(m, unit.text)
+    if relative is not None:
+        reason = f"'{m.text}' gives a relative change as percentage points"
+        out.findings.append(_unit_error(unit, reason, relative.label))
+        return True
+    return False
 
 
 def _unit_error(unit: Unit, reason: str, nearest: str | None) -> Finding:
@@ -181,14 +224,14 @@ def _as_name(span: NameSpan, facts: FactIndex) -> tuple[str, ...]:
     while span.initial and words and _ordinary(words[0], facts):
         words = words[1:]
     inner = [p.lower() for w in words if w.lower() not in CONNECTORS for p in w.split("-")]
-    if len(words) > MAX_NAME_WORDS or any(p in COMMON for p in inner):
+    if len(words) > MAX_WORDS or any(p in COMMON for p in inner):
         return ()
     return tuple(words)
 
 
 def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
     own_people = {w.lower() for w in f"{facts.rep.name} {facts.rep.manager}".split()}
-    for found in name_spans(unit.text):
+    for found in (piece for span in name_spans(unit.text) for piece in split_and(span)):
         words = _as_name(found, facts)
         if not words:
             continue
@@ -241,8 +284,8 @@ def check_quotes(unit: Unit, facts: FactIndex, out: Grounding) -> None:
         if len(normal(q.text).split()) < MIN_QUOTE_WORDS or not q.claimed:
             continue
         holders = [r for r in facts.others.values() if all(f" {p} " in r.corpus for p in pieces)]
-        if unit.in_character and not holders:
-            continue
+        if (unit.in_character or unit.role == "rep") and not holders:
+            continue  # a rep line in a script is the answer the drafter expects, not a record
         nearest = nearest_statement(q.text, facts.rep)
         what = f'the quote "{q.text}" (not verbatim)'
         out.findings.append(
@@ -263,6 +306,7 @@ def ground(unit: Unit, facts: FactIndex, extra: Sequence[NumberFact] = ()) -> Gr
     """GRD-1 findings and anchors of one unit."""
     out = Grounding()
     check_numbers(unit, facts, out, extra)
+    check_ratios(unit, facts, out)
     check_dates(unit, facts, out)
     check_names(unit, facts, out)
     check_quotes(unit, facts, out)

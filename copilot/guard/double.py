@@ -88,7 +88,13 @@ def first_question(sentence: str) -> str:
 
 
 # "and what else", "and how so", "and why not": elliptical, they ask for more of one answer
-_ASKS_NOTHING = re.compile(rf"^{_WH}\s+(?:else|so|not|exactly|often|much|many|long)\s*$", re.I)
+_ASKS_NOTHING = re.compile(
+    rf"^{_WH}\s+(?:else|so|not|exactly|often|much|many|long)\s*$"
+    # "..., and what makes you say that?": asks for the reason behind the same answer
+    r"|^(?:what\s+(?:makes|made)\s+you\s+(?:say|think)|why\s+(?:do|did)\s+you\s+(?:say|think)"
+    r"|why\s+is|how\s+come|what\s+tells\s+you)\s+(?:that|so|it)\s*$",
+    re.I,
+)
 
 
 def _sentences(said: list[Said]) -> list[tuple[Said, str]]:
@@ -98,13 +104,19 @@ def _sentences(said: list[Said]) -> list[tuple[Said, str]]:
     for k, s in enumerate(said):
         text = s.sentence.strip()
         prev = said[k - 1] if k else None
-        if prev is not None and prev.unit is s.unit and _CONTINUES.match(text):
+        joins = _CONTINUES.match(text) or (
+            prev is not None and prev.act in QUESTIONS and _ALSO_ASKS.match(text)
+        )
+        if prev is not None and prev.unit is s.unit and joins:
             text = f"{out.pop()[1] if out and out[-1][0] is prev else prev.sentence} {text}"
         out.append((s, text))
     return [(s, text) for s, text in out if s.act in QUESTIONS]
 
 
 _CONTINUES = re.compile(r"^(?:[,;:]|(?:and|but|or)\b|[a-z])")
+# "What did you hear? And what's happening with X?": a second question in the same turn,
+# tacked on with a coordinator, is read with the first as one double-barrelled question.
+_ALSO_ASKS = re.compile(r"^(?:and|but|plus)\b(?:\s+also\b)?,?\s+\S", re.I)
 
 
 def double_findings(said: list[Said]) -> list[Finding]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 
 from copilot import funnel
 from copilot.guard.report import Finding
@@ -21,10 +22,10 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
         (r"\bopen(?:er|ers|ing\s+line|ing\s+lines)\b|\bcold[- ]?call", _STRONG),
         (r"\bdials?\b|\bconnect(?:s|ion)?\s+rate\b|\bvoicemails?\b|\bgatekeepers?\b", _STRONG),
         (
-            r"\bcall\s+blocks?\b|\bfirst\s+\w+\s+seconds\b|\bpermission\s+opener\b|\bprospecting\b",
+            r"\bcall[\s-]+blocks?\b|\bfirst\s+\w+\s+seconds\b|\bpermission\s+opener\b|\bprospecting\b",
             _STRONG,
         ),
-        (r"\bbad\s+time\b|\bintro(?:duction)?\b|\bopening\b|\bcall\s+windows?\b", _WEAK),
+        (r"\bbad\s+time\b|\bintro(?:duction)?\b|(?<!demo\s)\bopening\b|\bcall\s+windows?\b", _WEAK),
     ),
     "meeting": (
         (r"\bbook(?:s|ed|ing)?\s+(?:a\s+|the\s+)?(?:first\s+)?meetings?\b", _STRONG),
@@ -33,11 +34,13 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
             _STRONG,
         ),
         (r"\breason\s+to\s+meet\b|\bmeetings?\s+booked\b|\bcase\s+study\b", _STRONG),
+        (r"\breason[- ]plus[- ]time\b|\b(?:problem[- ]based|meeting)\s+reason\b", _STRONG),
         (r"\bfirst\s+objection\b|\bcalendar\s+invite\b|\bmeeting\b", _WEAK),
     ),
     "discovery": (
         (r"\bdiscovery\b|\bfollow[- ]up\s+questions?\b|\bquestions?\s+deep\b", _STRONG),
         (r"\bcost\s+of\s+inaction\b|\bif\s+nothing\s+changes\b|\blayered\s+questions?\b", _STRONG),
+        (r"\b(?:consequence|cost|impact|implication|probing)\s+questions?\b", _STRONG),
         (r"\bscreen(?:[- ]?shar\w*|\s+closed)\b", _STRONG),
         (r"\bdemos?\s+(?:booked|rate)\b|\bbook(?:s|ed|ing)?\s+(?:a\s+|the\s+)?demo", _STRONG),
         (r"\bpain(?:\s+points?)?\b|\bpriorit(?:y|ies)\b|\bqualif\w*\b|\bBANT\b|\bimpact\b", _WEAK),
@@ -48,12 +51,19 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
             r"\bbusiness\s+case\b|\bROI\b|\btailor\w*\b|\bslides?\b|\bdemo\s+(?:script|flow|agenda)\b",
             _STRONG,
         ),
+        # running the demo itself, and its output (a proposal the buyer asks for)
+        (
+            r"\b(?:every|each|your|the\s+next)\s+demos?\b|\bdemo\s+open\w*|\bproposals?\s+"
+            r"(?:requested|asked\s+for)\b|\bpric(?:e|ing)\s+(?:last|first|early|slide)\b",
+            _STRONG,
+        ),
         (r"\bdemos?\b|\bpresentation\b|\bvalue\b|\bpresent\w*\b|\bwalkthrough\b", _WEAK),
     ),
     "closing": (
         (r"\bclose\s+plan\b|\bsigning\s+date\b|\bsignature\b|\bnegotiat\w*|\bdiscount\w*", _STRONG),
         (
-            r"\beconomic\s+buyer\b|\bdecision[- ]?makers?\b|\bmutual\s+(?:action|close)\s+plan\b",
+            r"\beconomic\s+buyer\b|\bdecision[- ]?makers?\b|\bmutual\s+(?:action|close)\s+plan\b"
+            r"|\bsigners?\b|\bbuying\s+signals?\b|\bdecision\s+(?:date|call)\b|\bdated\s+next\s+step",
             _STRONG,
         ),
         (
@@ -61,7 +71,8 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
             _STRONG,
         ),
         (
-            r"\bclos(?:e|es|ing)\b|\bsign(?:s|ed|ing)?\b|\bproposals?\b|\bnext\s+step\b|\bobjection\w*",
+            r"\bclos(?:e|es|ing)\b|\bsign(?:s|ed|ing)?\b|\bproposals?\b|\bnext\s+step\b|\bobjection\w*"
+            r"|\bwins\b|\bwon\b",
             _WEAK,
         ),
     ),
@@ -88,6 +99,12 @@ _IN_PASSING = re.compile(
     r"|as\s+well|plus)\s*,?\s+(?:work|focus|improve|practi[sc]e)\s+on\s+(?P<also>[^.;()\n]{1,80})"
     r"|\b(?:second|another|additional|secondary)\s+(?:focus|priority)(?:\s+area)?\s*(?:is|:|-|–|—"
     r"|on)?\s*(?P<second>[^.;()\n]{0,80})",
+    re.I,
+)
+# "..., and while we're at it let's tighten your demo flow": an aside that adds areas
+_ASIDE = re.compile(
+    r"\b(?:while\s+we'?re\s+at\s+it|at\s+the\s+same\s+time|on\s+top\s+of\s+that|as\s+well\s+as"
+    r"\s+that)\b,?\s+(?P<aside>[^.;()\n]{1,100})",
     re.I,
 )
 _HEAD_END = re.compile(
@@ -132,11 +149,14 @@ def declared(unit: Unit) -> set[Capability]:
     if re.search(r"\bfocus\b", unit.label, re.I) and not _SKIPPED.search(unit.label):
         # under a "Focus: closing" heading the heading declares; under "Focus" the unit does
         label = [m.group("head") for m in _DECLARED.finditer(unit.label)]
-        heads += label or [unit.text]
+        heads += label or [re.split(r"[.;()\n]", unit.text, maxsplit=1)[0]]
     found: set[Capability] = set()
     for head in heads:
         named = _HEAD_END.sub("", _stages_named(head))
         found |= {cap for cap, alias in ALIASES.items() if alias.search(named)}
+    for m in _ASIDE.finditer(unit.text):
+        aside = _stages_named(m.group("aside"))
+        found |= {c for c, alias in ALIASES.items() if alias.search(aside)}
     for m in _IN_PASSING.finditer(unit.text):
         named = _HEAD_END.sub(
             "", _stages_named(m.group("head") or m.group("also") or m.group("second") or "")
@@ -155,16 +175,28 @@ def actions(units: list[Unit], typed: bool) -> list[Unit]:
 
 
 def focus_findings(
-    units: list[Unit], stated: Capability | None, diagnosed: Capability | None, typed: bool
+    units: list[Unit],
+    stated: Capability | None,
+    diagnosed: Capability | None,
+    typed: bool,
+    measures_focus: Callable[[Unit], bool] | None = None,
 ) -> tuple[list[Finding], dict[str, float]]:
-    """FOCUS-0 and FOCUS-1 for a plan, with the top capability's share of its actions."""
-    labels = [(u, classify(u.text)) for u in actions(units, typed)]
+    """FOCUS-0 and FOCUS-1 for a plan, with the top capability's share of its actions.
+
+    An action that `measures_focus` (it states a focus-stage rate, as a review against the
+    baseline does) counts as working on the diagnosed focus whatever its other keywords.
+    """
+    labels = [
+        (u, diagnosed if diagnosed and measures_focus and measures_focus(u) else classify(u.text))
+        for u in actions(units, typed)
+    ]
     counts = Counter(cap for _, cap in labels if cap is not None)
     top = counts.most_common(1)[0][0] if counts else None
     share = counts[top] / sum(counts.values()) if top else 0.0
     declaring = [u for u in units if not _SKIPPED.search(u.label) and declared(u)]
     claimed = {c for u in declaring for c in declared(u)} | ({stated} if stated else set())
-    reason = _focus0(claimed or ({top} if top else set()), diagnosed, inferred=not claimed)
+    spread = sum(counts.values()) >= MIN_CLASSIFIED and share < TOP_SHARE
+    reason = _focus0(claimed or ({top} if top else set()), diagnosed, not claimed, spread)
     out = []
     if reason:
         out.append(
@@ -182,12 +214,16 @@ def focus_findings(
     return out, {"focus_share": round(share, 3)}
 
 
-def _focus0(claimed: set[Capability], diagnosed: Capability | None, inferred: bool) -> str:
+def _focus0(
+    claimed: set[Capability], diagnosed: Capability | None, inferred: bool, spread: bool = False
+) -> str:
     """Why the plan's focus fails FOCUS-0, or "" when it is the one diagnosed focus."""
     if diagnosed is None:
         return "the diagnosis abstains (no grounded focus), so a plan should not pick one"
     if not claimed:
         return "no focus is declared and none can be inferred from the actions"
+    if inferred and spread:
+        return "no focus is declared and the actions spread over several capabilities"
     if len(claimed) > 1:
         return f"several focus areas ({', '.join(sorted(claimed))}); a plan works on one"
     (only,) = claimed

@@ -21,6 +21,9 @@ from copilot.schemas import Capability
 
 RULE = f"focus-2: every weekly action works on the focus or cites its evidence ({TAXONOMY_VERSION})"
 _CALL_STATEMENT = re.compile(r"^(call:\S+) \(\d{4}-\d\d-\d\d, (.+?)\): ")
+# A mixed action links only when the focus has a strong keyword in it: a passing "meeting" in
+# "book a demo from each first meeting" does not make a discovery action a meeting action.
+MIXED_MIN = 2
 _PERCENT = re.compile(r"(?<![\w.])(\d{1,3}(?:\.(\d+))?)\s?%")
 
 
@@ -90,11 +93,23 @@ def names_focus(unit: Unit, ev: FocusEvidence, strict: bool = True) -> bool:
     low = unit.text.lower()
     if any(a.lower() in low for a in accounts):
         return True
+    return states_focus_rate(unit, ev)
+
+
+def states_focus_rate(unit: Unit, ev: FocusEvidence) -> bool:
+    """Whether the unit states a focus-stage rate ("against the 22.0% baseline"): it measures
+    the focus, whatever else its words touch."""
     return any(
         percent_matches(m.group(1), m.group(2), rate)
         for m in _PERCENT.finditer(unit.text)
         for rate in ev.rates
     )
+
+
+def measures_focus(unit: Unit, ev: FocusEvidence) -> bool:
+    """For FOCUS-1: the action states a focus-stage rate, or has no capability keyword but
+    works on a call the focus rests on ("replay the Wexford call")."""
+    return states_focus_rate(unit, ev) or (classify(unit.text) is None and names_focus(unit, ev))
 
 
 def link_findings(units: list[Unit], facts: FactIndex, typed: bool) -> list[Finding]:
@@ -121,12 +136,12 @@ def link_findings(units: list[Unit], facts: FactIndex, typed: bool) -> list[Find
 def _unlinked(unit: Unit, ev: FocusEvidence) -> str:
     """Why the action does not link to the focus, or "" when it does."""
     cap = classify(unit.text)
-    if cap == ev.capability:
+    if cap == ev.capability or states_focus_rate(unit, ev):
         return ""
     if cap is None:
         if names_focus(unit, ev, strict=False):
             return ""
         return f"this action links to nothing of the focus ({ev.capability}): no call or rate"
-    if names_focus(unit, ev) and capability_scores(unit.text)[ev.capability] > 0:
+    if names_focus(unit, ev) and capability_scores(unit.text)[ev.capability] >= MIXED_MIN:
         return ""  # a mixed action on the focus's own evidence
     return f"this action works on {cap}, not on the focus {ev.capability}"

@@ -26,11 +26,19 @@ TARGET_RULE = "focus-3: baseline < target <= the team's 75th percentile (realist
 _NUM = r"(\d{1,3}(?:\.(\d+))?)\s?%"
 _FROM_TO = re.compile(rf"\bfrom\s+(?:a\s+|the\s+|its\s+)?{_NUM}\s+(?:up\s+)?to\s+{_NUM}", re.I)
 _BASELINE = re.compile(
-    rf"\bbaseline\b(?:\s+(?:of|at|is|was|rate|=|:|is\s+at))*\s*{_NUM}"
-    rf"|{_NUM}(?:\s+[\w>-]+){{0,3}}?\s+baseline\b",
+    rf"\b(?:baseline|current(?:ly)?)\b(?:\s*[:=]|\s+(?:of|at|is|was|rate|is\s+at))*\s*{_NUM}"
+    rf"|{_NUM}(?:\s+[\w>-]+){{0,3}}?\s+baseline\b|{_NUM}\s+(?:now|today|currently)\b",
     re.I,
 )
-_TARGET = re.compile(rf"\btarget\b(?:\s+(?:of|at|is|=|:|rate))*\s*{_NUM}", re.I)
+_TARGET = re.compile(rf"\btarget\b(?:\s*[:=]|\s+(?:of|at|is|rate))*\s*{_NUM}", re.I)
+# "target: double it": a target stated as a multiple of the baseline
+_MULTIPLE = re.compile(
+    r"\btarget\b[^.;\n]{0,30}?\b(?P<k>double|triple|twice|three\s+times)\b"
+    r"|\b(?P<k2>double|triple)\s+(?:it|that|the\s+rate|your\s+\S+)\b",
+    re.I,
+)
+_FACTOR = {"double": 2.0, "twice": 2.0, "triple": 3.0, "three times": 3.0}
+_METRIC_LABEL = re.compile(r"\bmetric\b", re.I)
 # "Success metric. meetings->demos: baseline ...": the metric a pasted plan names
 _METRIC_LINE = re.compile(
     r"\b(?:success\s+)?metric\b\W{0,4}(?P<name>[^:;,\n]{2,60}?)\s*(?::|,|—|–|\s-\s)\s*"
@@ -104,7 +112,9 @@ def prose_findings(units: list[Unit], r: StageReading, facts: FactIndex) -> list
     out: list[Finding] = []
     for unit in units:
         text = unit.text
-        line = _METRIC_LINE.search(text)
+        # "Success metric: quality score, baseline 2.1": the label names the line
+        labelled = f"{unit.label}: {text}" if _METRIC_LABEL.search(unit.label) else text
+        line = _METRIC_LINE.search(labelled)
         if line and metric_near(line.group("name"), 0, 0) != r.stage:
             out.append(
                 Finding(
@@ -117,7 +127,7 @@ def prose_findings(units: list[Unit], r: StageReading, facts: FactIndex) -> list
                 )
             )
         for m in [*_FROM_TO.finditer(text), *_BASELINE.finditer(text)]:
-            written, decimals = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+            written, decimals = _number(m)
             stage = metric_near(text, m.start(), m.end())
             reading = readings.get(stage or "", r)
             if reading.rep_rate is None or not percent_matches(
@@ -137,11 +147,24 @@ def prose_findings(units: list[Unit], r: StageReading, facts: FactIndex) -> list
     return out
 
 
+def _number(m: re.Match[str]) -> tuple[str, str | None]:
+    """The percent a baseline or from-to match states (the first alternative that matched)."""
+    groups = m.groups()
+    k = next(i for i in range(0, len(groups), 2) if groups[i] is not None)
+    return groups[k], groups[k + 1]
+
+
 def _prose_target(unit: Unit, r: StageReading) -> list[Finding]:
     target = _TARGET.search(unit.text) or _FROM_TO.search(unit.text)
-    if target is None or r.rep_rate is None:
+    multiple = _MULTIPLE.search(unit.text)
+    if r.rep_rate is None or (target is None and multiple is None):
         return []
-    written = float(target.group(1) if target.re is _TARGET else target.group(3))
+    if target is not None:
+        written = float(target.group(1) if target.re is _TARGET else target.group(3))
+    else:
+        assert multiple is not None
+        factor = re.sub(r"\s+", " ", (multiple.group("k") or multiple.group("k2")).lower())
+        written = 100 * r.rep_rate * _FACTOR[factor]
     if 100 * r.rep_rate < written <= 100 * _bound(r) + 0.1:
         return []
     return [_target_finding(unit.text, 100 * r.rep_rate, written, r)]

@@ -34,6 +34,14 @@ _DATED = re.compile(
     re.I,
 )
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+# In a debrief the call is named once; "How do you think it went?" then asks about that call,
+# and "What will you do on your next discovery call?" asks for the rep's own commitment.
+_DEICTIC = re.compile(
+    r"\b(?:the|this|that)\s+(?:call|demo|conversation|meeting|moment|walkthrough|proposal|opening"
+    r"|close|pitch|block|negotiation|objection)\b|\bit\s+(?:went|go|going)\b"
+    r"|\b(?:your|the)\s+next\s+(?:\w+\s+)?(?:call|demo|conversation|meeting|proposal|dial|block)",
+    re.I,
+)
 
 Vector = dict[str, float]
 
@@ -130,6 +138,12 @@ def nearest_line(text: str, bank: Bank | None = None) -> tuple[float, str]:
     return best, line
 
 
+def _about_this_call(unit: Unit) -> bool:
+    """A script's question back to the rep about the call being debriefed."""
+    asked = unit.text.rstrip().endswith("?")
+    return unit.role == "manager" and asked and bool(_DEICTIC.search(unit.text))
+
+
 def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> list[Finding]:
     """GEN-6: an unanchored unit whose wording is near a generic bank line."""
     bank = load_bank()
@@ -137,7 +151,7 @@ def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> li
     out: list[Finding] = []
     for unit in units:
         skip = id(unit) in anchored or unit.in_character or unit.role == "rep"
-        dated = bool(_DATED.search(unit.text) or dates(unit.text))
+        dated = bool(_DATED.search(unit.text) or dates(unit.text)) or _about_this_call(unit)
         if skip or dated or len(shape(unit.text).split()) < MIN_WORDS:
             continue
         score, line = nearest_line(unit.text, bank)

@@ -107,7 +107,10 @@ _TRAIT = re.compile(
     r"committed|disciplined|authentic|genuine|empathetic|coachable|competitive|ambitious|fearless|"
     r"comfortable|confrontational|humble|patient|relaxed|calm|professional|focused)\b"
     r"|\b(?:mind-?set|attitude|self-belief|self-confidence|believe\s+in\s+yourself|belief\s+in\s+"
-    r"yourself|grit|mental\s+toughness|(?:more|your|some|greater|lack\s+of)\s+confidence)\b",
+    r"yourself|grit|mental\s+toughness|(?:more|your|some|greater|lack\s+of)\s+confidence"
+    r"|(?:more|real|some|greater|with|your)\s+(?:conviction|gravitas|presence|self-belief|swagger)"
+    r"|persistence|own\s+the\s+room|believe\s+in\s+(?:the|your|her|his|their|our)\s+(?:own\s+)?"
+    r"(?:value|product|offer|offering|price|pricing|worth|solution))\b",
     re.I,
 )
 # Said to or about the rep as advice ("you", "needs", "should"), not describing a buyer.
@@ -118,6 +121,8 @@ _ADVISED = re.compile(
     r"|problem|issue|difference)\s+is\b|\bwhat\s+(?:matters|counts|wins)\b",
     re.I,
 )
+_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_TO_YOU = re.compile(r"\byou(?:'re|'ll)?\b")
 BEHAVIOUR = re.compile(
     r"\b(?:ask|pause|quantify|confirm|book|summari[sz]e|name|send|propose|listen|write|role-?play"
     r"|practi[sc]e|rehearse|record|schedule|call|email|prepare|draft|repeat|share|agree|set|check"
@@ -203,9 +208,11 @@ def names_behaviour(sentence: str, pattern: re.Pattern[str] = BEHAVIOUR) -> bool
 
 def _trait(sentence: str) -> re.Match[str] | None:
     """A trait word given as advice, in a sentence that names no behaviour."""
-    m = _TRAIT.search(sentence)
+    m = _TRAIT.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), sentence))
     if m is None or names_behaviour(sentence):
         return None
+    if sentence.rstrip().endswith("?") and not _TO_YOU.search(sentence[: m.end()]):
+        return None  # "who needs to be comfortable before this gets signed?" asks the buyer
     return m if _ADVISED.search(sentence) or m.start() == 0 else None
 
 

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from copilot.guard.claims import nearest_statement
 from copilot.guard.facts import FactIndex
 from copilot.guard.lexicon import Entry, names_behaviour
+from copilot.guard.mentions import mask
 from copilot.guard.prose import sentences
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
@@ -33,7 +34,7 @@ _IMPERATIVE = re.compile(
 _ADVICE = re.compile(
     r"\b\w+(?:'ll|\s+will)?\s+(?:really\s+|just\s+|simply\s+|still\s+)?"
     r"(?:should|need\s+to|needs\s+to|must|have\s+to|has\s+to|ought\s+to|gotta|'ve\s+got\s+to|have\s+got\s+to"
-    r"|want\s+to)\b"
+    r")\b|\bwant\s+you\s+to\b"
     r"|\blet's\b|\bmake\s+sure\b|\bit'?s\s+time\s+to\b|\bthe\s+(?:key|fix|answer|lesson|takeaway"
     r"|priority|goal|aim|focus|plan|message|point|trick|secret)\b(?:\s+\w+){0,3}\s+is\b"
     r"|\b(?:what|all\s+that)\s+(?:really\s+)?(?:matters|counts)\b|\bmatters\s+(?:most|more)\b"
@@ -51,6 +52,10 @@ _ADVICE = re.compile(
     re.I,
 )
 _QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+_ID = re.compile(
+    r"\b(?:call|session|commitment|activity|goal|rating|card):\S+|\b[A-Z]+(?:-[A-Z0-9]+)+\b"
+)
+_CITED_TAIL = re.compile(r"(?:\s*[(\[][^()\[\]]*[)\]])+\s*[.;]?\s*$")
 _STAGE = re.compile(
     r"\b\w+\s*(?:->|→|-to-)\s*\w+\b|\b(?:demo|dial|meeting|win|close|proposal)\s+rates?\b", re.I
 )
@@ -59,7 +64,8 @@ _EXTRA_BEHAVIOUR = re.compile(
     r"|message|present|show|sit\s+in|shadow|rewrite|script|test|hand|raise|ask|get\s+(?:a|an|the|their|his|her)"
     r"\s+(?:\w+\s+)?(?:date|signer|name|number|yes|no|commitment|answer|figure|cost|decision|agreement)|bring\s+in|loop\s+in|copy|cc|meet|visit"
     r"|look\s+(?:at|back\s+at|over)|go\s+(?:over|through)|revisit|debrief|discuss|talk\s+through"
-    r"|label|tag|flag|highlight|underline|circle|time-?box|block|plan\s+(?:the|a|your))"
+    r"|label|tag|flag|highlight|underline|circle|time-?box|block|plan\s+(?:the|a|your)"
+    r"|play\s+(?:it|that|this|the\s+\w+)|act\s+(?:it\s+|that\s+)?out|run\s+(?:it|that)\s+back)"
     r"(?:s|es|ed|d|ing)?\b",
     re.I,
 )
@@ -67,7 +73,7 @@ _EXTRA_BEHAVIOUR = re.compile(
 
 def _advice(sentence: str) -> bool:
     """Advice to the rep: an imperative or a should/must/"what matters" outside any quote."""
-    if sentence.rstrip().endswith("?"):
+    if _CITED_TAIL.sub("", sentence).rstrip().endswith("?"):  # "...and why? (call:X)"
         return False
     sentence = _QUOTED.sub(" ", sentence)
     return bool(_IMPERATIVE.match(sentence) or _ADVICE.search(sentence))
@@ -76,6 +82,7 @@ def _advice(sentence: str) -> bool:
 def _behaviour(sentence: str, lexicon: Sequence[Entry]) -> bool:
     """A behaviour verb outside any platitude the sentence carries."""
     sentence = _STAGE.sub(" ", sentence)  # "meetings->demos" names a metric, not a demo given
+    sentence = mask(sentence, [_ID])  # "(CALL-S02-4)" cites a call; nobody is calling anyone
     for entry in lexicon:
         sentence = entry.pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     if names_behaviour(sentence):

@@ -58,7 +58,15 @@ _NUMBER = re.compile(
 )
 _COMPARATIVE = re.compile(
     r"^\W*(?:\w+\s+){0,2}(?:below|above|behind|ahead|under|over|short|gap|higher|lower|better"
-    r"|worse|less|more|off|from|of)\b",
+    r"|worse|less|more|off|from|of|apart|difference|between)\b",
+    re.I,
+)
+# "up 5 points", "a rise of 5.6 points": "points" after a change word is a rate's change.
+_POINTS_BEFORE = re.compile(
+    r"\b(?:up|down|rose|risen|fell|fallen|dropped|gained|grew|jumped|climbed|slipped|declined"
+    r"|improved|increased|decreased|moved|lifted|by|(?:rise|gap|drop|fall|gain|lift|jump|swing"
+    r"|change|improvement|increase|decrease|difference|move|shift)\s+of)\s+(?:about\s+|roughly\s+"
+    r"|nearly\s+|almost\s+|around\s+|over\s+|just\s+|a\s+full\s+)?$",
     re.I,
 )
 _DURATION = re.compile(r"^\s*-?\s*(?:min|mins|minutes?|hrs?|hours?|sec|secs|seconds?)\b", re.I)
@@ -143,7 +151,11 @@ def _mention(m: re.Match[str], text: str) -> NumberMention:
     kind: NumberKind = "value"
     if m.group("pct"):
         kind = "percent"
-    elif pts and (not pts.startswith("point") or _COMPARATIVE.match(text[m.end() :])):
+    elif pts and (
+        not pts.startswith("point")
+        or _COMPARATIVE.match(text[m.end() :])
+        or _POINTS_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+    ):
         kind = "points"
     before = text[max(0, m.start() - 40) : m.start()]
     after = _RANGE_TAIL.sub("", text[m.end() : m.end() + 40])
@@ -163,14 +175,24 @@ def _mention(m: re.Match[str], text: str) -> NumberMention:
     )
 
 
+# "67 of your 179 meetings became demos": a stage named in prose, up to six words apart.
+_BECAME = r"\s+(?:\S+\s+){0,6}?(?:became|become|becoming|turned\s+into|turn\s+into|converted"
+_BECAME += r"\s+(?:to|into)|convert\s+(?:to|into)|led\s+to|went\s+to|moved\s+to|progressed\s+to"
+_BECAME += r"|ended\s+(?:up\s+)?(?:as|in))\s+(?:a\s+|an\s+)?"
 _METRICS = {
     "attainment": r"attainment|of\s+(?:your\s+)?quota|to\s+quota",
-    "dials->conversations": r"dials?\s*(?:->|→|-?to-?)\s*conversations?|connect(?:ion)?\s+rate",
-    "conversations->meetings": r"conversations?\s*(?:->|→|-?to-?)\s*meetings?|meeting\s+rate",
-    "meetings->demos": r"meetings?\s*(?:->|→|-?to-?)\s*demos?|demo\s+rate",
-    "demos->proposals": r"demos?\s*(?:->|→|-?to-?)\s*proposals?|proposal\s+rate",
+    "dials->conversations": r"dials?\s*(?:->|→|-?to-?)\s*conversations?|connect(?:ion)?\s+rate"
+    rf"|dials?{_BECAME}conversations?|dials?\s+(?:\S+\s+){{0,6}}?connected",
+    "conversations->meetings": r"conversations?\s*(?:->|→|-?to-?)\s*meetings?|meeting\s+rate"
+    rf"|conversations?{_BECAME}meetings?",
+    "meetings->demos": r"meetings?\s*(?:->|→|-?to-?)\s*demos?|demo\s+rate"
+    rf"|meetings?{_BECAME}demos?",
+    "demos->proposals": r"demos?\s*(?:->|→|-?to-?)\s*proposals?|proposal\s+rate"
+    rf"|demos?{_BECAME}proposals?",
     "proposals->wins": r"proposals?\s*(?:->|→|-?to-?)\s*(?:wins?|close)"
-    r"|(?:win|close|closing)\s+rate",
+    rf"|(?:win|close|closing)\s+rate|proposals?{_BECAME}(?:wins?|deals?|signed)"
+    r"|proposals?\s+(?:\S+\s+){0,3}?(?:closed|won|signed)\b|won\s+(?:\S+\s+){0,3}?of\s+"
+    r"(?:your\s+|her\s+|his\s+|their\s+)?(?:\S+\s+)?proposals",
 }
 _METRIC = re.compile("|".join(f"(?P<m{i}>{rx})" for i, rx in enumerate(_METRICS.values())), re.I)
 METRIC_REACH = 60

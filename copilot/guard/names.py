@@ -32,7 +32,8 @@ COMMON = frozenset(
     action actions apply monthly weekly brief script debrief questions question answer
     objective risk risks response responses moment persona follow-up segment segments notes
     i'll i'm i'd i've afterwards later earlier achiever achievers striver strivers detractor
-    detractors independent independents unknown update hey
+    detractors independent independents unknown update hey like maybe perhaps probably
+    honestly sure yeah yep nope fine sorry mostly usually
     """.split()  # noqa: SIM905 - a word list reads best as prose
 )
 TITLES = frozenset(
@@ -48,6 +49,9 @@ TITLES = frozenset(
     oct nov dec q1 q2 q3 q4
     """.split()  # noqa: SIM905 - a word list reads best as prose
 )
+
+
+MAX_WORDS = 4  # the longest account or person name read as one
 
 
 @dataclass(frozen=True)
@@ -152,7 +156,34 @@ def parts(span: NameSpan) -> list[str]:
     return [span.text, *split] if len(split) > 1 else [span.text]
 
 
+_SMALL = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_SMALL += " fifteen sixteen seventeen eighteen nineteen twenty"
+# Number words read as digits, so a quote of "twenty minutes" matches a note's "20 minutes".
+_DIGITS = {w: str(i) for i, w in enumerate(_SMALL.split())} | {
+    w: str(10 * i)
+    for i, w in enumerate(["thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"], 3)
+}
+
+
+def split_and(span: NameSpan) -> list[NameSpan]:
+    """ "Hartlepool Roofing Supplies and Seaton Carew Glazing": two names, when too long for one
+    ("Tamsin Lawn & Tree" stays whole)."""
+    if len(span.words) <= MAX_WORDS or "and" not in span.words:
+        return [span]
+    out: list[NameSpan] = []
+    current: list[str] = []
+    for word in [*span.words, "and"]:
+        if word == "and" and current:
+            out.append(NameSpan(tuple(current), span.initial and not out))
+            current = []
+        elif word != "and":
+            current.append(word)
+    return out
+
+
 def normal(text: str) -> str:
-    """Lower-case words joined by single spaces: the form names and quotes are compared in."""
+    """Lower-case words joined by single spaces, number words as digits: the form names and
+    quotes are compared in."""
     text = text.replace("’", "'").replace("‘", "'")
-    return " ".join(re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower()))
+    words = re.findall(r"[^\W_]+(?:'[^\W_]+)*", text.lower())
+    return " ".join(_DIGITS.get(w, w) for w in words)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from copilot.guard.mentions import NumberKind, NumberMention, metric_near
+from copilot.guard.mentions import NumberKind, NumberMention, metric_near, numbers
 from copilot.guard.record import NumberFact, RepFacts
 
 RATE_TOLERANCE = 0.15
@@ -117,3 +117,86 @@ def changed_rate(m: NumberMention, text: str, rep: RepFacts) -> NumberFact | Non
     if any(f.metric == metric and number_matches(m, f) for f in rep.numbers):
         return None
     return next((f for f in rate_changes(rep, metric) if number_matches(twin, f)), None)
+
+
+_OF_PAIR = re.compile(
+    r"(?<![\w.,$£€])(?P<n>\d{1,3}(?:,\d{3})+|\d+)\s+(?:out\s+)?of\s+(?:your\s+|the\s+|her\s+"
+    r"|his\s+|their\s+|its\s+|those\s+|these\s+|all\s+)?(?P<m>\d{1,3}(?:,\d{3})+|\d+)(?![\d.,]\d)"
+)
+MIN_BASE = 10  # "1 of 4 due commitments" is a tally, not a funnel rate
+
+
+def unsupported_ratios(text: str, rep: RepFacts) -> list[tuple[str, float]]:
+    """ "N of M <stage>" pairs whose ratio is no rate of that stage in the record.
+
+    Each count may match some record number on its own ("38" rounds the 38.3 demos lost), so
+    the pair is checked as the rate it asserts; only pairs a funnel metric is named near count.
+    """
+    out: list[tuple[str, float]] = []
+    for m in _OF_PAIR.finditer(text):
+        n, base = (float(m.group(g).replace(",", "")) for g in ("n", "m"))
+        metric = metric_near(text, m.start(), m.end())
+        if base < MIN_BASE or n > base or metric is None or metric == "attainment":
+            continue
+        rate = 100 * n / base
+        rates = [f for f in rep.numbers if f.kind == "percent" and f.metric == metric]
+        if rates and not any(abs(f.value - rate) <= RATE_TOLERANCE for f in rates):
+            out.append((m.group(0), rate))
+    return out
+
+
+_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s?%")
+RELATIVE_TOLERANCE = 0.5  # a relative change computed from two rounded rates
+
+
+def _sentence(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start))
+    hi = min((i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0), default=len(text))
+    return text[lo + 1 : hi]
+
+
+def _percent_pairs(text: str, m: NumberMention) -> list[tuple[float, float]]:
+    """Pairs of percents written in the number's sentence (each checked on its own)."""
+    found = [float(p.group(1)) for p in _PERCENT.finditer(_sentence(text, m.start, m.end))]
+    return [(a, b) for i, a in enumerate(found) for b in found[i + 1 :] if a != b]
+
+
+def points_support(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
+    """What a number written in points may be: a change or gap of a rate in the record, or the
+    difference of two rates the same sentence gives ("22.0% against 33.3%, 11.3 points")."""
+    metric = _metric(text, m)
+    metrics = [metric] if metric else sorted({f.metric for f in rep.numbers if f.metric})
+    out = [f for name in metrics for f in rate_changes(rep, name)]
+    out += [
+        NumberFact(abs(b - a), "points", f"{a:g}% and {b:g}% are {abs(b - a):.1f} points apart")
+        for a, b in _percent_pairs(text, m)
+    ]
+    return out
+
+
+def relative_as_points(m: NumberMention, text: str) -> NumberFact | None:
+    """Points that are really the relative change of two rates in the sentence: 20.0% -> 25.0%
+    "up 25 points" (it is up 5 points, or 25% relative)."""
+    if m.kind != "points":
+        return None
+    for a, b in _percent_pairs(text, m):
+        relative = 100 * abs(b - a) / a  # the first rate written is the one changed from
+        if abs(relative - m.value) <= RELATIVE_TOLERANCE and abs(abs(b - a) - m.value) > 1:
+            label = f"{a:g}% -> {b:g}% is {abs(b - a):.1f} points ({relative:.0f}% relative)"
+            return NumberFact(abs(b - a), "points", label)
+    return None
+
+
+def derived_counts(text: str, m: NumberMention, rep: RepFacts) -> list[NumberFact]:
+    """Counts the unit derives from two of its record counts: "67 of your 179 meetings became
+    demos; where did the other 112 stall?" """
+    counts = [
+        n.value * n.scale
+        for n in numbers(text)
+        if n.kind == "value" and n is not m and any(number_matches(n, f) for f in rep.numbers)
+    ]
+    return [
+        NumberFact(abs(a - b), "value", f"{b:g} - {a:g}")
+        for i, a in enumerate(counts)
+        for b in counts[i + 1 :]
+    ]

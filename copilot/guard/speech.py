@@ -15,7 +15,8 @@ _QUOTED = re.compile(
 )
 _DISCOURSE = re.compile(
     r"^(?:(?:so|okay|ok|now|and|also|just|please|then|well|right|alright|but|honestly|thanks"
-    r"|thank\s+you|first|second|finally|instead|plus)\b[\s,]*)+",
+    r"|thank\s+you|first|second|finally|instead|plus|next\s+time|going\s+forward|from\s+now\s+on)\b"
+    r"[\s,]*)+",
     re.I,
 )
 _CLAUSES = re.compile(r"\s*(?:[,;:—–(]|\s-\s)\s*")
@@ -32,18 +33,26 @@ _PERMISSION = re.compile(
 )
 _LEADING = re.compile(
     r"\b(?:don't|do\s+not|wouldn't|isn't|aren't|wasn't|didn't|shouldn't|couldn't|won't)\s+you\s+"
-    r"(?:think|agree|say|feel|see)\b|\bisn't\s+it\s+(?:true|clear|obvious)\b|\b(?:do|would|can|don't)"
-    r"\s+you\s+(?:agree|see)\s+(?:that|how|why)\b|\bwould\s+you\s+agree\b|\bsurely\b"
+    r"(?:think|agree|say|feel|see)\b|\bisn't\s+it\s+(?:true|clear|obvious)\b|\bwould\s+you\s+agree\b"
+    r"|\bsurely\b"
     r"|,\s*(?:right|correct|yes|yeah|no|agreed|true|ok|okay|(?:is|was|do|did|are|were|wo|would"
     r"|should|could|ca|does|has|have)n't\s+(?:it|you|that|they|we)|did\s+you\s+not)\s*\?\s*$"
     r"|^(?:wouldn't|shouldn't|couldn't|isn't|aren't|wasn't|weren't|don't|doesn't|didn't|won't"
     r"|can't|haven't|hasn't)\b|^why\s+(?:didn't|did\s+not|don't|do\s+not|wouldn't|couldn't|haven't"
     r"|hadn't|not)\b|^(?:how|what)\s+about\s+(?:you\s+)?\w+ing\b|^how\s+about\b"
-    r"|\b(?:have|did)\s+you\s+(?:thought\s+about|think\s+about|considered|consider|tried|try)\b"
-    r"|\bcould\s+you\s+have\b|\bwould\s+it\s+(?:not\s+)?(?:have\s+been|be)\s+better\b"
-    r"|\bdo\s+you\s+think\s+you\s+(?:should|could|need)\b"
+    r"|\bwould\s+it\s+(?:not\s+)?(?:have\s+been|be)\s+better\b"
+    r"|\b(?:is|would)\s+it\s+(?:be\s+)?(?:fair|safe|true)\s+to\s+say\b|\bam\s+i\s+right\b"
+    r"|\bcorrect\s+me\s+if\b|\bcan\s+we\s+agree\b"
     r"|^(?:you|we)\s+(?:really\s+)?(?:should|need\s+to|must|have\s+to|ought\s+to|could|might\s+want"
     r"\s+to|gotta|'ve\s+got\s+to)\b"
+)
+# Yes/no forms that carry the manager's answer; only at the start of a clause, since "What have
+# you tried?" or "What could you have asked?" is open.
+_LEADING_START = re.compile(
+    r"^(?:(?:have|did)\s+you\s+(?:ever\s+)?(?:thought\s+about|think\s+about|considered|consider"
+    r"|tried|try)|could\s+you\s+have|do\s+you\s+think\s+you\s+(?:should|could|need)"
+    r"|(?:do|would|can|don't)\s+you\s+(?:agree|see)\s+(?:that|how|why)|what\s+if\s+(?:you|we)"
+    r"|would\s+you\s+(?:not\s+)?(?:be\s+better|want\s+to\s+try))\b"
 )
 _OPEN = re.compile(
     r"^(?:what|how|why|which|who|whose|whom|what's|how's|who's|what'd|in\s+what\s+way|to\s+what"
@@ -64,7 +73,8 @@ _CLOSED = re.compile(
     r"|must|am)\b"
 )
 _TELL = re.compile(
-    r"\byou\s+(?:really\s+|just\s+)?(?:should|need\s+to|needed\s+to|must|have\s+to|had\s+to|ought"
+    r"\byou\s+(?:(?:really|just|also|still|always|definitely|absolutely|simply|then)\s+)?(?:should"
+    r"|need\s+to|needed\s+to|must|have\s+to|had\s+to|ought"
     r"\s+to|gotta|'ve\s+got\s+to|have\s+got\s+to)\b|\byou'd\s+better\b|\bmake\s+sure\b"
     r"|\bi\s+(?:want|need|would\s+like|'d\s+like)\s+you\s+to\b|\bthe\s+(?:key|fix|answer|trick"
     r"|lesson)\s+(?:is|here\s+is)\b|\bwhat\s+you\s+(?:need|should|have)\s+to\s+do\b|\bwhat\s+you"
@@ -104,7 +114,8 @@ _OBJECT = re.compile(
     r"|for|to|every|each|one|two|three|next|before|after|[A-Z]\w*)\b"
 )
 _JUDGMENT = re.compile(
-    r"\b(?:was|is)\s+(?:a\s+|an\s+|really\s+|pretty\s+|very\s+|so\s+|such\s+a\s+|kind\s+of\s+"
+    r"\b(?:was|is)\s+(?:a\s+|an\s+|the\s+|big\s+|real\s+|really\s+|pretty\s+|very\s+|so\s+"
+    r"|such\s+a\s+|kind\s+of\s+"
     r"|bit\s+of\s+a\s+)*(?:bad|great|terrible|awful|poor|wrong|good|excellent|weak|brilliant"
     r"|sloppy|mistake|disaster|fantastic|amazing|rough|mess|perfect|nice|unacceptable)\b"
     r"|\b(?:bad|poor|terrible|awful|great|good|nice|excellent|fantastic|awesome|sloppy)\s+(?:job"
@@ -115,6 +126,25 @@ _JUDGMENT = re.compile(
 )
 
 
+# Arranging the follow-up together ("Bring the two recordings and we'll listen on 2026-12-03")
+# is logistics the rep already committed to, not a tell about the gap.
+_ARRANGES = re.compile(
+    r"^(?:bring|send|book|put|block|share)\b(?=.*\b(?:we'll|we\s+will|we\s+can|together)\b)"
+    r"(?=.*(?:\b\d{4}-\d\d-\d\d\b|\b(?:mon|tues|wednes|thurs|fri)day\b|\bone-on-one\b|\b1:1\b"
+    r"|\bnext\s+(?:session|check-in|week)\b))"
+)
+_NEGATIVE = re.compile(
+    r"\b(?:bad|terrible|awful|poor|wrong|weak|sloppy|mistake|disaster|rough|mess|unacceptable"
+    r"|messed|screwed|blew|dropped\s+the\s+ball|badly|poorly|terribly)\b",
+    re.I,
+)
+
+
+def negative(sentence: str) -> bool:
+    """Whether a judgment finds fault: it tells the rep the conclusion they should reach."""
+    return bool(_NEGATIVE.search(sentence))
+
+
 def unquote(text: str) -> str:
     """The manager's own words: quoted speech blanked, a fully quoted line unwrapped."""
     stripped = text.strip()
@@ -122,13 +152,26 @@ def unquote(text: str) -> str:
         inner = stripped[1:-1]
         if not _QUOTED.search(inner):
             return inner
-    return _QUOTED.sub(" ... ", text)
+    return _QUOTED.sub(lambda m: _blank(m, text), text)
+
+
+def _blank(m: re.Match[str], text: str) -> str:
+    """A quote's placeholder: "…" (not "...") so that a blanked quote does not split the
+    sentence it sits in, unless the quote itself ends that sentence."""
+    ends = m.group(0)[1:-1].rstrip()[-1:] in {".", "!", "?"}
+    return " ….  " if ends and re.match(r"\s+[A-Z]", text[m.end() :]) else " … "
 
 
 def acts(text: str, in_character: bool = False) -> list[tuple[str, Act]]:
     """Each sentence of a manager line with what it does."""
     own = unquote(text)
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", own.strip()) if re.search(r"\w", s)]
+    sentences: list[str] = []
+    for piece in re.split(r"(?<=[.!?])\s+", own.strip()):
+        if sentences and re.match(r"[a-z]", piece):
+            # after an abbreviation ("Harbor Light Candle Co. call on ...") the sentence goes on
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        elif re.search(r"\w", piece):
+            sentences.append(piece)
     return [(s, label(s, in_character)) for s in sentences]
 
 
@@ -146,13 +189,23 @@ def _question(low: str) -> Act:
         return "permission"
     if _LEADING.search(low):
         return "leading"
+    told = False
     for piece in _CLAUSES.split(low):
         clause = _DISCOURSE.sub("", piece).strip()
+        if _LEADING_START.match(clause):
+            return "leading"
         if _OPEN.match(clause):
-            return "open"
+            return "open"  # "Listen back to the call: what did you say?" asks
         if _CLOSED.match(clause):
-            return "closed"
-    return "closed"  # a statement with a question mark asks for a yes or no
+            return "leading" if told else "closed"
+        told = told or (_imperative(clause) and not _CHECK_IN.match(clause))
+    # "Next time, ask who signs?": a tell with a question mark; otherwise a statement with a
+    # question mark asks for a yes or no
+    return "leading" if told else "closed"
+
+
+# Short yes/no check-ins that start with a verb but tell nothing ("Make sense?", "Agree?").
+_CHECK_IN = re.compile(r"^(?:make\s+sense|agree|sound\s+(?:good|fair|right)|fair)\b")
 
 
 def _statement(text: str, low: str, in_character: bool) -> Act:
@@ -164,7 +217,7 @@ def _statement(text: str, low: str, in_character: bool) -> Act:
         return "tell"
     if in_character or any(_FACILITATE.match(c) for c in starts[:1]):
         return "statement"
-    if any(_imperative(c) for c in clauses):
+    if any(_imperative(c) for c in clauses) and not _ARRANGES.search(low):
         return "tell"
     if _JUDGMENT.search(low):
         return "judgment"
