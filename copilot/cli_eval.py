@@ -62,6 +62,14 @@ def eval_command(
     rescore: Annotated[
         Path | None, typer.Option("--rescore", help="Re-apply thresholds to this results.json.")
     ] = None,
+    recheck: Annotated[
+        Path | None,
+        typer.Option(
+            "--recheck",
+            help="Score this results.json's stored drafts again with the current detectors"
+            " (no model call; imports the scenarios into --out/data if missing).",
+        ),
+    ] = None,
     gate: Annotated[bool, typer.Option("--gate/--no-gate", help="Fail on regressions.")] = True,
     update_baseline: Annotated[
         bool, typer.Option("--update-baseline", help="Store this run's copilot verdicts.")
@@ -84,9 +92,12 @@ def eval_command(
             update={"llm_model": model, "llm_base_url": base_url}
         )
         services = Services(settings)
-        arms: list[Arm] = ["copilot", "naive"] if baseline else ["copilot"]
-        chosen = select_tasks(load_tasks(), _split(tasks), _split(kinds), limit)
-        results = run_eval(services, build_chat_model(settings), chosen, arms)
+        if recheck is not None:
+            results = recheck_eval(services, build_chat_model(settings), EvalResults.load(recheck))
+        else:
+            arms: list[Arm] = ["copilot", "naive"] if baseline else ["copilot"]
+            chosen = select_tasks(load_tasks(), _split(tasks), _split(kinds), limit)
+            results = run_eval(services, build_chat_model(settings), chosen, arms)
     if meta and results.detector_quality is None:
         results.detector_quality = detector_quality()
     gating = Gating(baseline_file, gate, update_baseline)
@@ -107,6 +118,15 @@ def run_eval(
 
         runner.progress = show
         return runner.run(tasks)
+
+
+def recheck_eval(services: Services, model: BaseChatModel, stored: EvalResults) -> EvalResults:
+    """Stored drafts re-scored by today's detectors and thresholds (the model is never called)."""
+    runner = EvalRunner(services, model, load_thresholds(), stored.meta.arms)
+    with progress() as bar:
+        bar.add_task("importing the scenarios, then re-checking the drafts", total=None)
+        runner.import_scenarios()
+        return runner.recheck(stored)
 
 
 def detector_quality() -> list[DetectorRow] | None:

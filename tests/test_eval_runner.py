@@ -148,3 +148,21 @@ def test_cli_rescore_gates_without_a_model(
     assert gate["regressions"] == ["s01-debrief:forbidden"]
     assert gate["improvements"] == ["s01-debrief:ask_pass"]
     assert EvalResults.load(tmp_path / "o" / "results.json").meta.rescored
+
+
+def test_recheck_scores_stored_drafts_again_without_a_model(
+    run: tuple[EvalRunner, EvalResults],
+) -> None:
+    runner, results = run
+    calls = len(runner.model.sent)  # type: ignore[attr-defined]
+    same = runner.recheck(results)
+    assert [c.arms["copilot"].passed for c in same.cases] == [
+        c.arms["copilot"].passed for c in results.cases
+    ]
+    tampered = results.model_copy(deep=True)
+    naive = tampered.cases[0].arms["naive"]
+    naive.findings, naive.passed = [], {}
+    rechecked = runner.recheck(tampered).cases[0].arms["naive"]
+    assert any(f.detector == "GEN-1" for f in rechecked.findings)  # found again from the text
+    assert rechecked.passed["generic"] is False
+    assert len(runner.model.sent) == calls  # type: ignore[attr-defined]

@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 from langchain_core.language_models.chat_models import BaseChatModel
+from pydantic import TypeAdapter
 
 from copilot.assembly import AbstainError
+from copilot.draft_schemas import AnyDraft
 from copilot.drafting import Drafter, DraftRequest
 from copilot.errors import ConfigError, CopilotError
 from copilot.evals.cases import SCENARIOS_DIR, Task, scenario_files
@@ -30,6 +32,7 @@ from copilot.store import Store
 # Called before each (task, arm) with a label, the steps done and the steps in all.
 Progress = Callable[[str, int, int], None]
 HASHED_PROMPTS = ("questions", "debrief", "plan", "repair", "naive")
+_DRAFT: TypeAdapter[AnyDraft] = TypeAdapter(AnyDraft)
 
 
 def all_scenarios() -> list[str]:
@@ -86,6 +89,29 @@ class EvalRunner:
         results = EvalResults(meta=self._meta(started, time.monotonic() - clock), cases=cases)
         return apply(results, self.thresholds)
 
+    def recheck(self, stored: EvalResults) -> EvalResults:
+        """The stored drafts scored again by the current detectors, with no model call: what a
+        detector or threshold change does to a past run (drafts that were errors stay so)."""
+        cases: list[CaseResult] = []
+        for case in stored.cases:
+            arms = dict(case.arms)
+            for name, arm in case.arms.items():
+                if arm.status != "drafted" or arm.draft is None:
+                    continue
+                draft = (
+                    arm.draft if isinstance(arm.draft, str) else _DRAFT.validate_python(arm.draft)
+                )
+                scored = score_draft(draft, case.task, self.facts(case.task), self.cliches)
+                arms[name] = arm.model_copy(
+                    update={"units": scored.units, "findings": scored.findings, "raw": scored.raw}
+                )
+            cases.append(case.model_copy(update={"arms": arms}))
+        return apply(stored.model_copy(update={"cases": cases}), self.thresholds)
+
+    @property
+    def cliches(self) -> tuple[str, ...]:
+        return self.drafter.framework.cliches
+
     def copilot_arm(self, task: Task) -> ArmResult:
         """The copilot pipeline's draft; an abstention (AbstainError) is recorded, not raised."""
         started = time.monotonic()
@@ -96,7 +122,7 @@ class EvalRunner:
             return self._no_draft("copilot", task, "abstained", str(exc), started)
         except CopilotError as exc:
             return self._no_draft("copilot", task, "error", f"{type(exc).__name__}: {exc}", started)
-        scored = score_draft(result.draft, task, self.facts(task), self.drafter.framework.cliches)
+        scored = score_draft(result.draft, task, self.facts(task), self.cliches)
         draft = as_stored(result.draft)
         return self._arm("copilot", task, scored, started, source=result.source, draft=draft)
 
@@ -107,7 +133,7 @@ class EvalRunner:
             text = naive_reply(self.services, self.model, naive_prompt(self.services, task))
         except CopilotError as exc:
             return self._no_draft("naive", task, "error", f"{type(exc).__name__}: {exc}", started)
-        scored = score_draft(text, task, self.facts(task), self.drafter.framework.cliches)
+        scored = score_draft(text, task, self.facts(task), self.cliches)
         return self._arm("naive", task, scored, started, source="naive", draft=text)
 
     def facts(self, task: Task) -> FactIndex:
