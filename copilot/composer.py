@@ -57,6 +57,15 @@ def pct(value: float | None) -> str:
     return "-" if value is None else f"{value:.1%}"
 
 
+def versus(d: Diagnosis, reading: StageReading) -> str:
+    """The benchmark a stage is judged against, in words: the team median, or the team's 75th
+    percentile for a stretch focus (a rep already at the median everywhere)."""
+    stretch = d.focus is not None and d.focus.basis != "team_median"
+    if stretch and d.focus is not None and d.focus.capability == reading.capability:
+        return f"the team's 75th percentile of {pct(reading.team_p75)}"
+    return f"the team's {pct(reading.team_median)}"
+
+
 def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
@@ -109,7 +118,7 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
         qs.append(
             QuestionOut(
                 stage="gap",
-                text=f"Your {WORDS[reading.capability]} rate is {pct(reading.rep_rate)} against the team's {pct(reading.team_median)} over {len(d.window)} months: where do you think those {reading.stage.split('->')[0]} stall?",
+                text=f"Your {WORDS[reading.capability]} rate is {pct(reading.rep_rate)} against {versus(d, reading)} over {len(d.window)} months: where do you think those {reading.stage.split('->')[0]} stall?",
                 evidence=acts,
             )
         )
@@ -208,7 +217,7 @@ def compose_debrief(inp: ComposerInput, call: Call) -> DebriefOut:
                 "open_question",
                 f"On the {call.account} call, {lower_first(focus_q)}"
                 + (
-                    f" Your {WORDS[cap]} rate is {pct(reading.rep_rate)} against the team's {pct(reading.team_median)}."
+                    f" Your {WORDS[cap]} rate is {pct(reading.rep_rate)} against {versus(d, reading)}."
                     if reading
                     else ""
                 ),

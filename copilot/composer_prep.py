@@ -9,7 +9,7 @@ from copilot.tables import Call
 
 
 def compose_plan(
-    inp: ComposerInput, baseline: float, bench: float | None, target: float, month: str
+    inp: ComposerInput, baseline: float, bench: str, target: float, month: str
 ) -> PlanOut:
     """Why, the goal link, observe/practise/apply/review actions and the manager's part."""
     d = inp.diagnosis
@@ -51,7 +51,7 @@ def compose_plan(
     ]
     goal_text = f"Your goal, {lower_first(inp.goal.rstrip('.'))}," if inp.goal else "Your own goal"
     return PlanOut(
-        why=f"Your {words} rate is {pct(baseline)} against the team's {pct(bench)}; the gap costs about {d.focus.lost_wins:.1f} wins over {len(d.window)} months ({d.focus.arithmetic}).",
+        why=f"Your {words} rate is {pct(baseline)} against {bench}; the gap costs about {d.focus.lost_wins:.1f} wins over {len(d.window)} months ({d.focus.arithmetic}).",
         why_evidence=acts,
         goal_link=f"{goal_text} moves closer with every one of those {d.focus.lost_wins:.1f} wins; reaching {pct(target)} is the step for {month}.",
         goal_evidence=[*acts, *([f"goal:{d.rep_id}"] if inp.goal else [])],

@@ -20,7 +20,10 @@ def _pct(value: float | None) -> str:
 
 
 def strongest_stage(d: Diagnosis) -> StageReading | None:
-    """The stage where the rep beats the team median by the most (what is working)."""
+    """The stage where the rep beats the team median by the most (what is working); none when
+    the diagnosis abstains, since thin data supports no comparison with the team."""
+    if d.abstain:
+        return None
     ahead = [
         r
         for r in d.funnel

@@ -88,7 +88,7 @@ def _plan(j: JobInput) -> Job:
     d = j.inp.diagnosis
     month = j.month or j.inp.today.strftime("%Y-%m")
     metric = assembly.metric(d)
-    bench = assembly.focus_reading(d).team_median
+    bench = composer.versus(d, assembly.focus_reading(d))
     values = {
         "month": month,
         "metric": f"{metric.name} from {metric.baseline:.1%} to {metric.target:.1%}",

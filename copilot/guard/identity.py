@@ -22,7 +22,7 @@ from copilot.guard.units import Unit
 # Calibrated on the eval data: every gold draft's cosine to its own rep's record is >= 0.25
 # with a lead of >= 67% over the best other rep; every genericized gold draft scores 0.
 FLOOR = 0.05
-MARGIN = 0.25
+MARGIN = 0.10
 RULE = (
     f"gen-4: the draft's TF-IDF cosine to this rep's record is >= {FLOOR} and beats every other"
     f" rep's by {MARGIN:.0%}"
