@@ -23,7 +23,12 @@ def serve(
 ) -> None:
     """Run the HTTP API under uvicorn; OpenAPI docs at /docs."""
     settings = get_settings()
-    app = create_app(settings=settings)
+    services = Services(settings)
+    # Schema and knowledge cards before the first request, so a fresh data directory drafts
+    # with the framework in context; on a restart nothing unchanged is embedded again.
+    embedded = sum(len(plan.to_embed) for plan in services.init())
+    typer.echo(f"data directory {settings.data_dir} ready ({embedded} chunks embedded)")
+    app = create_app(services=services)
     shown = f"[{host}]" if ":" in host else host
     typer.echo(f"copilot API on http://{shown}:{port}  (docs: http://{shown}:{port}/docs)")
     typer.echo("create a token with: copilot token create --manager NAME --team TEAM")
