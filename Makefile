@@ -22,7 +22,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
-	$(MAKE) eval-ci
+	$(MAKE) --no-print-directory eval-ci
 
 # The eval suite's offline tier: six cases (two of each kind) through the copilot and the naive
 # baseline on the embedded model, gated on evals/baseline.json (exit 1 on a regression).

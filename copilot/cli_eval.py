@@ -196,3 +196,7 @@ def _print_gate(report: GateReport, gating: Gating, out_dir: Path) -> None:
         state = "[green]passed[/]" if report.passed else "[red]failed[/]"
         out.print(f"gate {state}: {report.compared} pair(s) compared with {gating.baseline}")
     out.print(f"reports: {out_dir}/results.json, junit.xml, report.html")
+    if gating.gate and not gating.update:
+        # a plain closing line test harnesses read: (case, metric) pairs held vs regressed
+        held = report.compared - len(report.regressions)
+        out.print(f"eval: {held} passed, {len(report.regressions)} failed", highlight=False)
