@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from copilot import batch_store as db
 from copilot.api.deps import ApiError, AppState, CurrentManager, StateDep
 from copilot.batch import RunOptions, run_job
-from copilot.batch_view import BatchDetail, BatchOut, detail, summary
+from copilot.batch_view import BatchCounts, BatchDetail, BatchOut, detail, summary
 from copilot.drafting import Drafter
 from copilot.errors import NotFoundError
 
@@ -149,7 +149,11 @@ def create_batch(
 def list_batches(manager: CurrentManager, state: StateDep) -> list[BatchOut]:
     """The team's batch jobs, newest first."""
     with state.services.store.sessions() as session:
-        return [summary(job) for job in db.team_jobs(session, manager.team)]
+        # live counts, as on the detail route: the stored ones move only when a rep finishes
+        return [
+            summary(job).model_copy(update={"counts": BatchCounts(**db.counts(session, job.id))})
+            for job in db.team_jobs(session, manager.team)
+        ]
 
 
 @router.get("/batches/{batch_id}", responses={404: {"description": "No such batch"}})
