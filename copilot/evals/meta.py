@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from copilot.draft_schemas import AnyDraft
 from copilot.evals.cases import Task, eval_framework, gold, load_tasks, task_facts
 from copilot.evals.mutations import Mutant, mutate_all
+from copilot.evals.results import DetectorRow
 from copilot.guard import check
 
 DETECTORS: tuple[str, ...] = (
@@ -25,16 +26,10 @@ DETECTORS: tuple[str, ...] = (
 EXAMPLES = 3
 
 
-class DetectorQuality(BaseModel):
-    """One detector's recall on its mutants and false-alarm rate on gold, with misses shown."""
+class DetectorQuality(DetectorRow):
+    """One detector's recall on its mutants and false-alarm rate on gold, with misses shown
+    (the stored row of `results.json` plus the examples the meta-tests print)."""
 
-    detector: str
-    mutants: int
-    caught: int
-    recall: float | None
-    gold: int
-    false_alarms: int
-    false_alarm_rate: float | None
     misses: list[str] = Field(default_factory=list)
 
 

@@ -18,9 +18,10 @@ from copilot.evals.cases import Task
 from copilot.evals.results import Metric, RawScores, Status, UnitView
 from copilot.guard import FactIndex, Finding, GuardReport, Unit, check, units_of
 from copilot.guard.citations import check_ids
-from copilot.guard.claims import Grounding, ground
+from copilot.guard.claims import ground
 from copilot.guard.focus import actions, classify, declared
 from copilot.guard.gate import MAX_UNITS
+from copilot.guard.grounding import Grounding
 from copilot.guard.record import NumberFact
 from copilot.schemas import Capability
 

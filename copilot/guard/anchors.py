@@ -11,8 +11,9 @@ from itertools import pairwise
 
 from copilot.draft_schemas import DraftKind
 from copilot.guard.ask import manager_lines
-from copilot.guard.claims import Grounding, nearest_statement
+from copilot.guard.claims import nearest_statement
 from copilot.guard.facts import FactIndex
+from copilot.guard.grounding import Grounding
 from copilot.guard.names import COMMON, normal
 from copilot.guard.report import Finding
 from copilot.guard.speech import QUESTIONS, acts

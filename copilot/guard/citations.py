@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from copilot.guard.claims import Grounding
 from copilot.guard.facts import FactIndex
+from copilot.guard.grounding import Grounding
 from copilot.guard.mentions import bare_ids, evidence_ids
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit

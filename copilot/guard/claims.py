@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date
 
+from copilot.guard.dates import check_dates
 from copilot.guard.facts import FactIndex
+from copilot.guard.grounding import Grounding, missing_finding
 from copilot.guard.mentions import (
-    DateMention,
     NumberMention,
-    dates,
     metric_near,
     numbers,
-    periods,
     quotes,
 )
 from copilot.guard.names import (
@@ -46,42 +43,7 @@ from copilot.guard.report import Finding
 from copilot.guard.units import Unit
 
 MIN_QUOTE_WORDS = 4
-FUTURE_DAYS = 183
-RULE = "grd-1: every asserted number, date and name exists in this rep's record"
 QUOTE_RULE = "grd-4: a quote attributed to someone is verbatim in this rep's record"
-
-
-@dataclass
-class Grounding:
-    """What one unit asserts that verified (its anchors) and what did not (findings)."""
-
-    anchors: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-
-
-def _missing(
-    facts: FactIndex,
-    unit: Unit,
-    what: str,
-    holders: list[RepFacts],
-    nearest: str | None,
-    *,
-    strong: bool = True,
-    detector: str = "GRD-1",
-    rule: str = RULE,
-) -> Finding:
-    """A GRD-1 finding; a leak when another rep's record holds it (names, quotes: for sure)."""
-    rep = facts.rep.name
-    reason = f"{what} is not in {rep}'s record"
-    if holders and strong:
-        reason = f"LEAK: {what} is not in {rep}'s record but is in {facts.holders(holders)}'s"
-    elif holders:
-        reason += f"; the same value is in {facts.holders(holders)}'s record (a possible leak)"
-    else:
-        reason += " (ungrounded or invented)"
-    return Finding(
-        detector=detector, unit=unit.text, reason=reason, rule=rule, nearest_fact=nearest
-    )
 
 
 def _candidates(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
@@ -121,7 +83,7 @@ def check_numbers(
             reason = f"'{m.text}' is written as {_kind_name(m)}; the record has it as {swapped}"
             out.findings.append(_unit_error(unit, reason, nearest))
             continue
-        out.findings.append(_missing(facts, unit, what, holders, nearest, strong=False))
+        out.findings.append(missing_finding(facts, unit, what, holders, nearest, strong=False))
 
 
 def check_ratios(unit: Unit, facts: FactIndex, out: Grounding) -> None:
@@ -130,7 +92,7 @@ def check_ratios(unit: Unit, facts: FactIndex, out: Grounding) -> None:
         return
     for pair, rate in unsupported_ratios(unit.text, facts.rep):
         what = f"'{pair}' (a rate of {rate:.1f}%)"
-        out.findings.append(_missing(facts, unit, what, [], None))
+        out.findings.append(missing_finding(facts, unit, what, [], None))
 
 
 def _unit_swapped(m: NumberMention, unit: Unit, facts: FactIndex, out: Grounding) -> bool:
@@ -167,49 +129,6 @@ def _nearest_number(m: NumberMention, rep: RepFacts) -> str | None:
         return None
     value = m.value * m.scale
     return min(same, key=lambda f: abs(f.value - value)).label
-
-
-def _resolve_year(d: DateMention, today: date) -> date | None:
-    """The date meant: the written year, else the next FUTURE_DAYS ahead, else this year's."""
-    try:
-        if d.year is not None:
-            return date(d.year, d.month, d.day)
-        this_year = date(today.year, d.month, d.day)
-        if this_year > today:
-            return this_year
-        next_year = date(today.year + 1, d.month, d.day)
-        return next_year if (next_year - today).days <= FUTURE_DAYS else this_year
-    except ValueError:
-        return None
-
-
-def check_dates(unit: Unit, facts: FactIndex, out: Grounding) -> None:
-    for d in dates(unit.text):
-        if (d.month, d.day) in facts.rep.dates:
-            out.anchors.append(d.text)
-            continue
-        when = _resolve_year(d, facts.as_of)
-        if when is None or when > facts.as_of:
-            continue  # a date in the future is a plan, not a claim about the record
-        holders = [r for r in facts.others.values() if (d.month, d.day) in r.dates]
-        if unit.in_character and not holders:
-            continue
-        nearest = _nearest_date(when, facts.rep)
-        what = f"the date '{d.text}'"
-        out.findings.append(_missing(facts, unit, what, holders, nearest, strong=False))
-    month = facts.as_of.strftime("%Y-%m")
-    for period in periods(unit.text):
-        if period in facts.rep.periods:
-            out.anchors.append(period)
-        elif period not in facts.diagnosis.window and period < month and not unit.in_character:
-            out.findings.append(_missing(facts, unit, f"the period {period}", [], None))
-
-
-def _nearest_date(when: date, rep: RepFacts) -> str | None:
-    def distance(key: tuple[int, int]) -> int:
-        return abs((date(when.year, key[0], min(key[1], 28)) - when).days)
-
-    return rep.dates[min(rep.dates, key=distance)] if rep.dates else None
 
 
 def _ordinary(word: str, facts: FactIndex) -> bool:
@@ -253,7 +172,7 @@ def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
             span.text, list(facts.rep.names.values()), n=1, cutoff=0.5
         )
         out.findings.append(
-            _missing(facts, unit, f"the name '{name}'", holders, close[0] if close else None)
+            missing_finding(facts, unit, f"the name '{name}'", holders, close[0] if close else None)
         )
 
 
@@ -269,7 +188,7 @@ def _single_name(
         return
     holders = [r for r in facts.others.values() if token in r.tokens]
     if holders:
-        out.findings.append(_missing(facts, unit, f"the name '{word}'", holders, None))
+        out.findings.append(missing_finding(facts, unit, f"the name '{word}'", holders, None))
 
 
 def check_quotes(unit: Unit, facts: FactIndex, out: Grounding) -> None:
@@ -289,7 +208,7 @@ def check_quotes(unit: Unit, facts: FactIndex, out: Grounding) -> None:
         nearest = nearest_statement(q.text, facts.rep)
         what = f'the quote "{q.text}" (not verbatim)'
         out.findings.append(
-            _missing(facts, unit, what, holders, nearest, detector="GRD-4", rule=QUOTE_RULE)
+            missing_finding(facts, unit, what, holders, nearest, detector="GRD-4", rule=QUOTE_RULE)
         )
 
 

@@ -14,10 +14,11 @@ from copilot.draft_schemas import AnyDraft, DebriefDraft, DraftKind, PlanDraft
 from copilot.guard.anchors import anchor_findings
 from copilot.guard.ask import debrief_checks, questions_checks
 from copilot.guard.citations import check_ids, draft_findings
-from copilot.guard.claims import Grounding, ground
+from copilot.guard.claims import ground
 from copilot.guard.coverage import coverage_findings
 from copilot.guard.facts import FactIndex
 from copilot.guard.generic import bank_findings
+from copilot.guard.grounding import Grounding
 from copilot.guard.identity import identity_findings
 from copilot.guard.injection import injection_findings
 from copilot.guard.lexicon import Entry, build_lexicon, platitude_findings, trait_findings
