@@ -13,6 +13,7 @@ from copilot.cli_drafting import ask, check, draft_app, verdict_table
 from copilot.cli_eval import eval_command
 from copilot.cli_plans import plans
 from copilot.cli_service import serve, token_app
+from copilot.dataset import dataset_settings
 from copilot.console import JsonFlag, emit, err, errors_to_exit, out, progress
 from copilot.draft_markdown import to_markdown
 from copilot.draft_schemas import DraftKind
@@ -171,9 +172,10 @@ def search(
 @errors_to_exit
 def demo() -> None:
     """Set up, load the demo teams, print their diagnoses and draft for the top-priority rep."""
-    services = Services(get_settings())
-    settings = services.settings
-    err.print(f"data directory: {settings.data_dir}")
+    base = get_settings()
+    settings = dataset_settings(base, base.demo_dir)
+    services = Services(settings)
+    err.print(f"data directory: {settings.data_dir}; the demo is read as of {settings.today()}")
     _init(services)
     files = sorted(p for p in settings.demo_dir.iterdir() if p.suffix in {".csv", ".jsonl"})
     out.print(ingest_table(_ingest(services, files, None)))
@@ -193,5 +195,40 @@ def demo() -> None:
         out.print(verdict_table(result.guard, result.source, result.attempts))
     out.print(
         "Next: `copilot diagnose REP`, `copilot draft questions|debrief|plan REP`, "
-        '`copilot ask REP "question"`, `copilot reps --json`, `copilot --help`.'
+        '`copilot ask REP "question"`, `copilot reps --json`, `copilot --help`. '
+        f"They read the calendar date; `export COPILOT_AS_OF={settings.today()}` "
+        "shows the demo as above."
     )
+
+
+@app.command()
+@errors_to_exit
+def doctor(as_json: JsonFlag = False) -> None:
+    """What this installation runs on and whether each component answers (for bug reports).
+
+    Exits 1 if any component failed.
+    """
+    from rich.table import Table
+
+    from copilot.doctor import diagnose_installation
+
+    with err.status("checking the model, database, vector store and embeddings..."):
+        report = diagnose_installation(get_settings())
+    if as_json:
+        emit(report.model_dump() | {"healthy": report.healthy})
+    else:
+        facts = Table.grid(padding=(0, 2))
+        for field in ("python", "platform", "cpu", "cpu_flags", "llama_cpp", "model_file",
+                      "model_sha256", "data_dir", "database", "vectors", "endpoint"):  # fmt: skip
+            value = getattr(report, field)
+            text = " ".join(value) if isinstance(value, list) else str(value)
+            facts.add_row(field.replace("_", " "), text)
+        out.print(facts)
+        checks = Table("component", "status", "seconds", "detail")
+        colour = {"ok": "green", "failed": "bold red", "skipped": "yellow"}
+        for c in report.checks:
+            checks.add_row(c.name, f"[{colour[c.status]}]{c.status}[/]", f"{c.seconds:.2f}",
+                           c.detail)  # fmt: skip
+        out.print(checks)
+    if not report.healthy:
+        raise typer.Exit(1)

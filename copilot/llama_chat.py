@@ -3,10 +3,12 @@
 In-process rather than llama.cpp's HTTP server: no port to manage or leak, no process to
 stop, no HTTP hop in a draft's latency, and the same LangChain interface as the configured
 OpenAI-compatible endpoint. One lock serialises generation (a `Llama` is not thread-safe).
+Loading is in `load_llama`, shared with the benchmark and `copilot doctor`.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +23,67 @@ from pydantic import PrivateAttr
 from copilot.errors import ContextBudgetError, ModelTimeoutError
 
 _ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+_LOAD_LOCK = threading.Lock()
+
+
+def _import_llama_cpp() -> Any:
+    """`llama_cpp`, imported with OpenMP threads that sleep when idle.
+
+    OpenMP's default spin-waiting barriers collapse generation on a busy 2-core machine
+    (measured in `benchmarks/local_model.py`); a passive wait policy must be in the
+    environment before libgomp loads, so it is set here, before the first import, unless the
+    user chose one.
+    """
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import llama_cpp
+
+    return llama_cpp
+
+
+def system_info() -> str:
+    """llama.cpp's own report of the CPU features its build uses (`AVX2 = 1 | AMX_INT8 = 0`...)."""
+    raw: bytes = _import_llama_cpp().llama_print_system_info()
+    return raw.decode(errors="replace").strip()
+
+
+def has_amx_path(info: str) -> bool:
+    """Whether this llama.cpp build carries the AMX code path (an extra buffer type)."""
+    return any(f"{flag} = 1" in info for flag in ("AMX_INT8", "AMX_TILE", "AMX_BF16"))
+
+
+def load_llama(model_path: str, n_ctx: int, n_threads: int, seed: int) -> Any:
+    """A `Llama` for `model_path`, loaded so that it runs on any x86-64 or arm64 host.
+
+    The Makefile builds llama.cpp without AMX. A build that carries AMX anyway (a native build
+    on a host whose CPU has it) segfaulted in `decode` on the first token when the weights were
+    repacked into the AMX extra buffer; `use_extra_bufts = False` keeps them in plain CPU
+    buffers. `Llama()` does not take that model parameter, so the default parameters it reads
+    are adjusted for the duration of the load (under a lock: only this seam loads models).
+    """
+    lib = _import_llama_cpp()
+    from llama_cpp import llama_cpp as capi
+
+    extra_buffers = not has_amx_path(system_info())
+    with _LOAD_LOCK:
+        defaults = capi.llama_model_default_params
+
+        def params() -> Any:
+            p = defaults()
+            p.use_extra_bufts = extra_buffers
+            return p
+
+        capi.llama_model_default_params = params
+        try:
+            return lib.Llama(
+                model_path=model_path,
+                n_ctx=n_ctx,
+                n_threads=n_threads,
+                n_threads_batch=n_threads,
+                seed=seed,
+                verbose=False,
+            )
+        finally:
+            capi.llama_model_default_params = defaults
 
 
 def _llama_format(response_format: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -55,15 +118,7 @@ class LlamaCppChat(BaseChatModel):
 
     def _model(self) -> Any:
         if self._llama is None:
-            from llama_cpp import Llama
-
-            self._llama = Llama(
-                model_path=self.model_path,
-                n_ctx=self.n_ctx,
-                n_threads=self.n_threads,
-                seed=self.seed,
-                verbose=False,
-            )
+            self._llama = load_llama(self.model_path, self.n_ctx, self.n_threads, self.seed)
         return self._llama
 
     def close(self) -> None:
@@ -147,3 +202,11 @@ class LlamaCppChat(BaseChatModel):
             if run_manager and piece:
                 run_manager.on_llm_new_token(piece, chunk=chunk)
             yield chunk
+
+
+def probe(model_path: str, n_threads: int) -> int:
+    """Load the model and generate a few tokens; run by `copilot doctor` in a child process
+    so that a crash in llama.cpp's native code is reported instead of ending the doctor."""
+    llama = load_llama(model_path, 512, n_threads, 7)
+    reply = llama.create_completion("The capital of France is", max_tokens=8, temperature=0.0)
+    return int(reply["usage"]["completion_tokens"])

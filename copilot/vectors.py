@@ -145,3 +145,10 @@ class ChromaVectors:
     def count(self, collection: str) -> int:
         """Records in a collection."""
         return int(self._collection(collection).count())
+
+    def collections(self) -> int:
+        """How many collections the store holds (a cheap round trip for health checks)."""
+        try:
+            return len(self._client.list_collections())
+        except Exception as exc:
+            raise VectorStoreError(f"Chroma did not answer: {exc}") from exc

@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from pathlib import Path
 
+import pytest
+
+from copilot.dataset import dataset_settings, read_manifest
+from copilot.diagnosis import Diagnoser
+from copilot.errors import ConfigError
 from copilot.ingest import ingest
 from copilot.services import Services
-from copilot.settings import PROJECT_ROOT
+from copilot.settings import PROJECT_ROOT, Settings
+from copilot.store import Store
+from tests.guard_cases import demo_store
+from tests.teamdata import settings_for
 
 DEMO = PROJECT_ROOT / "examples" / "demo_team"
 ROW = re.compile(r"^\| ([A-Z]\d\d) \| [^|]+ \| [^|]+ \| (\w+) \| ([^|]+?) \|", re.M)
@@ -35,3 +45,40 @@ def test_demo_covers_every_quadrant_and_stage() -> None:
     focuses = {f for _, f in _intended().values()}
     assert quadrants == {"striver", "achiever", "independent", "detractor", "unknown"}
     assert focuses == {"opening", "meeting", "discovery", "value", "closing", "abstain"}
+
+
+class CalendarSettings(Settings):
+    """Settings whose calendar date is injected: the clock a test can fix."""
+
+    calendar: date
+
+    def today(self) -> date:
+        return self.as_of or self.calendar
+
+
+def _demo_story(store: Store, calendar: date, manifest: bool) -> list[dict[str, object]]:
+    fields = settings_for(Path("unused")).model_dump() | {"as_of": None, "calendar": calendar}
+    base = CalendarSettings(**fields)
+    settings = dataset_settings(base, DEMO) if manifest else base
+    return [d.model_dump() for d in Diagnoser(store, settings).team()]
+
+
+def test_demo_tells_the_same_story_a_year_apart() -> None:
+    store = demo_store()
+    in_2026 = _demo_story(store, date(2026, 12, 7), manifest=True)
+    in_2027 = _demo_story(store, date(2027, 12, 7), manifest=True)
+    assert in_2026 == in_2027
+    assert {d["rep_id"]: d["as_of"] for d in in_2026} == dict.fromkeys(_intended(), date(2026, 11, 20))
+    # The control: read by the calendar alone, overdue commitments and priorities drift.
+    assert _demo_story(store, date(2026, 12, 7), False) != _demo_story(store, date(2027, 12, 7), False)
+
+
+def test_copilot_as_of_wins_over_the_demo_manifest() -> None:
+    base = settings_for(Path("unused")).model_copy(update={"as_of": date(2027, 1, 1)})
+    assert dataset_settings(base, DEMO).today() == date(2027, 1, 1)
+
+
+def test_a_bad_manifest_names_its_file_and_field(tmp_path: Path) -> None:
+    (tmp_path / "dataset.yaml").write_text("as_of: 20-11-2026\n")
+    with pytest.raises(ConfigError, match=r"dataset.yaml field 'as_of'.*Fix: write `as_of: YYYY-MM-DD`"):
+        read_manifest(tmp_path)
