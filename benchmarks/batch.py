@@ -23,14 +23,14 @@ from typing import Any
 from langchain_core.messages import BaseMessage
 
 from benchmarks import machine, write_result
-from copilot import batch_store as db
-from copilot.batch import RunOptions, run_job
-from copilot.drafting import Drafter
-from copilot.llama_chat import LlamaCppChat
-from copilot.llm import build_chat_model
-from copilot.services import Services
+from copilot.batch import queue as db
+from copilot.batch.engine import RunOptions, run_job
+from copilot.components import Services
+from copilot.drafting.pipeline import Drafter
+from copilot.llm.chat_model import build_chat_model
+from copilot.llm.llama import LlamaCppChat
 from copilot.settings import Settings
-from tests.batchdata import load, plan_team
+from tests.support.batchdata import load, plan_team
 
 CALLS_PER_REP = 2
 

@@ -25,12 +25,12 @@ import uvicorn
 
 from benchmarks import machine, markdown_table, median, write_result
 from copilot.api.app import create_app
-from copilot.api_tokens import create_token
-from copilot.chat import ChatService
-from copilot.ingest import ingest
-from copilot.llama_chat import LlamaCppChat
-from copilot.llm import build_chat_model, messages_for
-from copilot.services import Services
+from copilot.api.tokens import create_token
+from copilot.chat.answers import ChatService
+from copilot.components import Services
+from copilot.llm.chat_model import build_chat_model, messages_for
+from copilot.llm.llama import LlamaCppChat
+from copilot.records.ingest import ingest
 from copilot.settings import PROJECT_ROOT, Settings
 
 DEMO = PROJECT_ROOT / "examples" / "demo_team"

@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import machine, markdown_table, median, write_result
-from copilot.draft_schemas import DraftKind
-from copilot.drafting import Drafter, DraftRequest
+from copilot.components import Services
+from copilot.drafting.pipeline import Drafter, DraftRequest
+from copilot.drafting.schemas import DraftKind
 from copilot.errors import ModelOutputError
-from copilot.ingest import ingest
-from copilot.llama_chat import LlamaCppChat
-from copilot.llm import build_chat_model, messages_for, structured_call
-from copilot.services import Services
+from copilot.llm.chat_model import build_chat_model, messages_for, structured_call
+from copilot.llm.llama import LlamaCppChat
+from copilot.records.ingest import ingest
 from copilot.settings import PROJECT_ROOT, Settings
 
 KINDS: tuple[DraftKind, ...] = ("questions", "debrief", "plan", "precall", "roleplay")

@@ -13,11 +13,11 @@ from typing import Any
 
 from benchmarks import machine, markdown_table, median, write_result
 from benchmarks.synthetic import TEAM, write_team
-from copilot.embeddings import BATCH, MiniLMEmbeddings
-from copilot.indexing import EMBED_BATCH
-from copilot.ingest import ingest
-from copilot.readers import read_file
-from copilot.services import Services
+from copilot.components import Services
+from copilot.records.ingest import ingest
+from copilot.records.readers import read_file
+from copilot.retrieval.embeddings import BATCH, MiniLMEmbeddings
+from copilot.retrieval.indexing import EMBED_BATCH
 from copilot.settings import Settings
 
 

@@ -79,9 +79,7 @@ def worker(threads: int, repeats: int, tokens: int, extra_bufts: bool) -> dict[s
 
 def _run(python: str, threads: int, policy: str, load: int, args: argparse.Namespace) -> Any:
     env = dict(os.environ, OMP_WAIT_POLICY=policy)
-    busy = [
-        subprocess.Popen([sys.executable, "-c", BUSY.format(seconds=300)]) for _ in range(load)
-    ]
+    busy = [subprocess.Popen([sys.executable, "-c", BUSY.format(seconds=300)]) for _ in range(load)]
     try:
         time.sleep(0.5 if load else 0)
         cmd = [python, __file__, "--worker", "--threads", str(threads)]

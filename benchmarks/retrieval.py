@@ -17,9 +17,9 @@ import numpy as np
 
 from benchmarks import machine, markdown_table, median, percentile, write_result
 from benchmarks.synthetic import TEAM, queries, texts
-from copilot.embeddings import MiniLMEmbeddings
-from copilot.schemas import Chunk
-from copilot.vectors import HNSW, ChromaVectors, Hit, team_collection
+from copilot.retrieval.embeddings import MiniLMEmbeddings
+from copilot.retrieval.schemas import Chunk
+from copilot.retrieval.vectors import HNSW, ChromaVectors, Hit, team_collection
 
 F32 = np.ndarray[Any, np.dtype[np.float32]]
 K = 8

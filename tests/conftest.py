@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from copilot.services import Services
+from copilot.components import Services
 from copilot.settings import Settings
-from tests.fakes import FakeEmbeddings
-from tests.teamdata import TeamFiles, funnel, settings_for
+from tests.support.fakes import FakeEmbeddings
+from tests.support.teamdata import TeamFiles, funnel, settings_for
 
 
 @pytest.fixture

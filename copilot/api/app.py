@@ -15,8 +15,8 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from copilot.api import batches, chat, check, drafts, errors, health, openai_compat, records, reps
 from copilot.api.deps import AppState
 from copilot.api.limits import BodyLimitMiddleware, CorrelationMiddleware, RateLimiter
-from copilot.llm import build_chat_model
-from copilot.services import Services
+from copilot.components import Services
+from copilot.llm.chat_model import build_chat_model
 from copilot.settings import Settings, get_settings
 
 ROUTERS = [

@@ -15,11 +15,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, FastAPI, Header, Path, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot import batch_store as db
 from copilot.api.deps import ApiError, AppState, CurrentManager, StateDep
-from copilot.batch import RunOptions, run_job
-from copilot.batch_view import BatchCounts, BatchDetail, BatchOut, detail, summary
-from copilot.drafting import Drafter
+from copilot.batch import queue as db
+from copilot.batch.engine import RunOptions, run_job
+from copilot.batch.views import BatchCounts, BatchDetail, BatchOut, detail, summary
+from copilot.drafting.pipeline import Drafter
 from copilot.errors import NotFoundError
 
 log = logging.getLogger("copilot.api")

@@ -15,11 +15,11 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot import chat as chats
 from copilot.api.deps import CurrentManager, StateDep
 from copilot.api.errors import _copilot_status, correlation_id
-from copilot.api_tokens import Manager
-from copilot.chat import MAX_MESSAGE_CHARS, ChatDone, ChatService, PreparedChat, Turn
+from copilot.api.tokens import Manager
+from copilot.chat import answers as chats
+from copilot.chat.answers import MAX_MESSAGE_CHARS, ChatDone, ChatService, PreparedChat, Turn
 from copilot.errors import CopilotError
 
 log = logging.getLogger("copilot.api")

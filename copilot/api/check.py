@@ -9,9 +9,9 @@ from fastapi import APIRouter
 
 from copilot.api.deps import CurrentManager, ServicesDep
 from copilot.api.schemas import CheckBody
-from copilot.checking import parse_draft
+from copilot.drafting.checking import parse_draft
 from copilot.guard import GuardReport, build_facts, check
-from copilot.knowledge import framework
+from copilot.retrieval.cards import framework
 
 router = APIRouter(prefix="/v1", tags=["check"])
 

@@ -13,8 +13,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models.chat_models import BaseChatModel
 
 from copilot.api.limits import RateLimiter
-from copilot.api_tokens import Manager, verify_token
-from copilot.services import Services
+from copilot.api.tokens import Manager, verify_token
+from copilot.components import Services
 
 
 class ApiError(Exception):

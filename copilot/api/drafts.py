@@ -23,15 +23,14 @@ from copilot.api.schemas import (
     Provenance,
     Review,
 )
-from copilot.draft_schemas import AnyDraft, DraftKind
-from copilot.drafting import Drafter, DraftRequest
+from copilot.components import Services
+from copilot.drafting.pipeline import Drafter, DraftRequest
+from copilot.drafting.schemas import AnyDraft, DraftKind
 from copilot.errors import NotFoundError
 from copilot.guard import GuardReport, build_facts, check
-from copilot.knowledge import framework
-from copilot.review_tables import DraftReview
-from copilot.services import Services
-from copilot.store import Store
-from copilot.tables import Draft
+from copilot.retrieval.cards import framework
+from copilot.store.database import Store
+from copilot.store.tables import Draft, DraftReview
 
 router = APIRouter(prefix="/v1", tags=["drafts"])
 _DRAFT: TypeAdapter[AnyDraft] = TypeAdapter(AnyDraft)

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot import tokens
 from copilot.api.chat import SSE_HEADERS, error_payload
 from copilot.api.deps import ApiError, CurrentManager, ServicesDep, StateDep
 from copilot.api.errors import correlation_id
-from copilot.chat import ChatDone, ChatService, PreparedChat, Turn
-from copilot.store import Store
+from copilot.chat.answers import ChatDone, ChatService, PreparedChat, Turn
+from copilot.retrieval import tokens
+from copilot.store.database import Store
 
 router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 PREFIX = "copilot:"

@@ -16,14 +16,14 @@ from fastapi import APIRouter, File, UploadFile
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from copilot import tokens
 from copilot.api.deps import ApiError, CurrentManager, ServicesDep
 from copilot.api.schemas import CallNote, CallNoteResult, FileCountsView, IngestResult
+from copilot.components import Services
 from copilot.errors import ImportValidationError, RowError
-from copilot.ingest import IngestReport, ingest, parse_files
-from copilot.readers import ParsedFile
-from copilot.services import Services
-from copilot.tables import Rep
+from copilot.records.ingest import IngestReport, ingest, parse_files
+from copilot.records.readers import ParsedFile
+from copilot.retrieval import tokens
+from copilot.store.tables import Rep
 
 router = APIRouter(prefix="/v1", tags=["records"])
 # The scope check reads the reps table and the import writes it: one import at a time per

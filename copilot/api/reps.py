@@ -20,10 +20,10 @@ from copilot.api.schemas import (
     RepSummary,
     SessionView,
 )
-from copilot.schemas import Diagnosis
-from copilot.services import Services
-from copilot.store import Store
-from copilot.tables import Draft
+from copilot.components import Services
+from copilot.diagnosis.schemas import Diagnosis
+from copilot.store.database import Store
+from copilot.store.tables import Draft
 
 router = APIRouter(prefix="/v1/reps", tags=["reps"])
 

@@ -8,9 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from copilot.draft_schemas import AnyDraft, DraftKind
+from copilot.diagnosis.schemas import Capability, Quadrant
+from copilot.drafting.schemas import AnyDraft, DraftKind
 from copilot.guard import GuardReport
-from copilot.schemas import CallSource, Capability, Id, Period, Quadrant, Text
+from copilot.records.schemas import CallSource, Id, Period, Text
 
 GeneratedKind = Literal["questions", "debrief", "plan", "precall", "roleplay"]
 DraftStatus = Literal["draft", "approved", "edited"]

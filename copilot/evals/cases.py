@@ -12,15 +12,15 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from copilot.diagnosis import Diagnoser
-from copilot.draft_schemas import AnyDraft
+from copilot.diagnosis.diagnoser import Diagnoser
+from copilot.diagnosis.schemas import Capability, Diagnosis
+from copilot.drafting.schemas import AnyDraft
 from copilot.guard import FactIndex, build_facts
-from copilot.ingest import parse_files
-from copilot.knowledge import Framework, framework
-from copilot.schemas import Capability, Diagnosis
+from copilot.records.ingest import parse_files
+from copilot.records.upsert import write_rows
+from copilot.retrieval.cards import Framework, framework
 from copilot.settings import PROJECT_ROOT, Settings
-from copilot.store import Store
-from copilot.writing import write_rows
+from copilot.store.database import Store
 
 EVALS_DIR = PROJECT_ROOT / "evals"
 DATA_DIR = EVALS_DIR / "data"

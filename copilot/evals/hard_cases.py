@@ -11,7 +11,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, TypeAdapter
 
-from copilot.draft_schemas import AnyDraft
+from copilot.drafting.schemas import AnyDraft
 from copilot.evals.cases import DATA_DIR, GOLD_DIR
 
 HARD_CASES_DIR = DATA_DIR / "hard_cases"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from copilot.draft_schemas import AnyDraft
+from copilot.drafting.schemas import AnyDraft
 from copilot.evals.cases import Task, eval_framework, gold, load_tasks, task_facts
 from copilot.evals.mutations import Mutant, mutate_all
 from copilot.evals.results import DetectorRow

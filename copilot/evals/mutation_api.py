@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from copilot.draft_schemas import AnyDraft
+from copilot.drafting.schemas import AnyDraft
 from copilot.evals.cases import Task
 from copilot.guard import FactIndex
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from copilot.context import call_text
+from copilot.components import Services
+from copilot.drafting.context import call_text
+from copilot.drafting.specs import focus_query
 from copilot.evals.cases import Task
-from copilot.jobs import focus_query
-from copilot.llm import stream_text
+from copilot.llm.chat_model import stream_text
 from copilot.prompts import RenderedPrompt, prompt
-from copilot.schemas import RetrievedChunk
-from copilot.services import Services
-from copilot.store import Store
-from copilot.tables import Call
+from copilot.retrieval.schemas import RetrievedChunk
+from copilot.store.database import Store
+from copilot.store.tables import Call
 
 EVIDENCE_K = 6
 KNOWLEDGE_K = 2

@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from langchain_core.language_models.chat_models import BaseChatModel
 from pydantic import TypeAdapter
 
-from copilot.assembly import AbstainError
-from copilot.draft_schemas import AnyDraft
-from copilot.drafting import Drafter, DraftRequest
+from copilot.components import Services
+from copilot.drafting.assembly import AbstainError
+from copilot.drafting.pipeline import Drafter, DraftRequest
+from copilot.drafting.schemas import AnyDraft
 from copilot.errors import ConfigError, CopilotError
 from copilot.evals.cases import SCENARIOS_DIR, Task, scenario_files
 from copilot.evals.naive import naive_prompt, naive_reply
@@ -23,11 +24,10 @@ from copilot.evals.results import Arm, ArmResult, CaseResult, EvalResults, RunMe
 from copilot.evals.scoring import Scored, applicable, as_stored, score_draft, score_no_draft
 from copilot.evals.thresholds import Thresholds, apply
 from copilot.guard import FactIndex, build_facts
-from copilot.ingest import ingest
-from copilot.llm import model_name
+from copilot.llm.chat_model import model_name
 from copilot.prompts import prompt
-from copilot.services import Services
-from copilot.store import Store
+from copilot.records.ingest import ingest
+from copilot.store.database import Store
 
 # Called before each (task, arm) with a label, the steps done and the steps in all.
 Progress = Callable[[str, int, int], None]

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from copilot.draft_schemas import AnyDraft, DebriefDraft, PlanDraft
+from copilot.diagnosis.schemas import Capability
+from copilot.drafting.schemas import AnyDraft, DebriefDraft, PlanDraft
 from copilot.evals.cases import Task
 from copilot.evals.results import Metric, RawScores, Status, UnitView
 from copilot.guard import FactIndex, Finding, GuardReport, Unit, check, units_of
@@ -23,7 +24,6 @@ from copilot.guard.focus import actions, classify, declared
 from copilot.guard.gate import MAX_UNITS
 from copilot.guard.grounding import Grounding
 from copilot.guard.record import NumberFact
-from copilot.schemas import Capability
 
 # GRD-5 (must-reference) is coverage, not precision: it is left out of the claim count.
 UNVERIFIED = ("GRD-1", "GRD-2", "GRD-3", "GRD-4")

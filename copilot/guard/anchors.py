@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from copilot.draft_schemas import DraftKind
+from copilot.drafting.schemas import DraftKind
 from copilot.guard.ask import manager_lines
 from copilot.guard.claims import nearest_statement
 from copilot.guard.facts import FactIndex

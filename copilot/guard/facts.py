@@ -12,12 +12,12 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from copilot.diagnosis.schemas import Capability, Diagnosis, StageReading
 from copilot.errors import NotFoundError
 from copilot.guard.injection import InjectionSpan, pushed_terms
 from copilot.guard.names import COMMON, TITLES
 from copilot.guard.record import RepFacts, read_record
-from copilot.schemas import Capability, Diagnosis, StageReading
-from copilot.store import Store
+from copilot.store.database import Store
 
 MIN_TOKEN = 3
 

@@ -8,10 +8,10 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
-from copilot import funnel
+from copilot.diagnosis import funnel
+from copilot.diagnosis.schemas import Capability
 from copilot.guard.report import Finding
 from copilot.guard.units import Unit
-from copilot.schemas import Capability
 
 TOP_SHARE = 0.75
 MIN_CLASSIFIED = 2

@@ -10,7 +10,7 @@ import logging
 from collections.abc import Sequence
 from functools import lru_cache
 
-from copilot.draft_schemas import AnyDraft, DebriefDraft, DraftKind, PlanDraft
+from copilot.drafting.schemas import AnyDraft, DebriefDraft, DraftKind, PlanDraft
 from copilot.guard.anchors import anchor_findings
 from copilot.guard.ask import debrief_checks, questions_checks
 from copilot.guard.citations import check_ids, draft_findings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from copilot.draft_schemas import AnyDraft, PlanDraft
+from copilot.drafting.schemas import AnyDraft, PlanDraft
 from copilot.guard.facts import FactIndex
 from copilot.guard.focus import focus_findings
 from copilot.guard.focus_links import focus_evidence, link_findings, measures_focus

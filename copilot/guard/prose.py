@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from copilot.draft_schemas import DraftKind
+from copilot.drafting.schemas import DraftKind
 from copilot.guard.units import Role, Unit
-from copilot.sanitize import clean_text
+from copilot.records.sanitize import clean_text
 
 MAX_LABEL_WORDS = 5
 MAX_HEADING_WORDS = 8

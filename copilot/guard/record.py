@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from copilot import funnel
+from copilot.diagnosis import funnel
 from copilot.guard.injection import InjectionSpan, instruction_spans, without_spans
 from copilot.guard.mentions import NumberKind, dates, numbers
 from copilot.guard.names import name_spans, normal
-from copilot.store import Store
-from copilot.tables import Activity, Rep
+from copilot.store.database import Store
+from copilot.store.tables import Activity, Rep
 
 FIELDS = (*funnel.FIELDS, "quota", "revenue")
 

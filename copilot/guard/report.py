@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from copilot.draft_schemas import DraftKind
+from copilot.drafting.schemas import DraftKind
 
 BRIEF_LIMIT = 25
 UNIT_CHARS = 160

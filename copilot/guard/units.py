@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from copilot.draft_schemas import (
+from copilot.drafting.schemas import (
     AnswerDraft,
     AnyDraft,
     DebriefDraft,

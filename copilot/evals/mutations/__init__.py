@@ -14,7 +14,7 @@ from functools import cache
 
 from pydantic import BaseModel
 
-from copilot.draft_schemas import AnyDraft
+from copilot.drafting.schemas import AnyDraft
 from copilot.evals.cases import Task, gold, load_tasks, scenario_facts, task_facts
 from copilot.evals.mutation_api import MutationContext, Operator
 from copilot.guard import FactIndex

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 import random
 
-from copilot.draft_schemas import AnyDraft, DebriefDraft, LineOut, QuestionsDraft, SegmentOut
+from copilot.drafting.schemas import AnyDraft, DebriefDraft, LineOut, QuestionsDraft, SegmentOut
 from copilot.evals.mutation_api import MutationContext, Operator
 
 ASKED = ("open_question", "closed_question")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import random
 import re
 
-from copilot.draft_schemas import ActionOut, AnyDraft, PlanDraft
+from copilot.diagnosis.schemas import Capability
+from copilot.drafting.schemas import ActionOut, AnyDraft, PlanDraft
 from copilot.evals.mutation_api import MutationContext, Operator
-from copilot.schemas import Capability
 
 CAPABILITIES: tuple[Capability, ...] = ("opening", "meeting", "discovery", "value", "closing")
 MAX_ACTIONS = 8

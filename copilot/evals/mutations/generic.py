@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 import re
 
-from copilot.draft_schemas import AnyDraft, DebriefDraft, PlanDraft
+from copilot.drafting.schemas import AnyDraft, DebriefDraft, PlanDraft
 from copilot.evals.mutation_api import MutationContext, Operator
 from copilot.evals.mutations.slots import manager_slots, slots, with_texts
 

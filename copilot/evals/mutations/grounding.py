@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 import re
 
-from copilot.draft_schemas import AnyDraft
+from copilot.drafting.schemas import AnyDraft
 from copilot.evals.mutation_api import MutationContext, Operator
 from copilot.evals.mutations.generic import record_anchor
 from copilot.evals.mutations.slots import manager_slots, slots, with_texts

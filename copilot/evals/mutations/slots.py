@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from copilot.draft_schemas import AnyDraft, DebriefDraft, PlanDraft, QuestionsDraft
+from copilot.drafting.schemas import AnyDraft, DebriefDraft, PlanDraft, QuestionsDraft
 
 
 @dataclass(frozen=True)

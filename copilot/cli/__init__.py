@@ -1,0 +1,5 @@
+"""The `copilot` command line: one module per command group (typer + rich)."""
+
+from copilot.cli.main import app
+
+__all__ = ["app"]

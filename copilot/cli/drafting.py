@@ -1,0 +1,191 @@
+"""CLI commands that draft or check artifacts: `draft ...`, `ask`, `check`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import RenderableType
+from rich.markdown import Markdown
+from rich.table import Table
+from rich.text import Text
+
+from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out
+from copilot.components import Services
+from copilot.drafting.checking import check_file
+from copilot.drafting.markdown import to_markdown
+from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult
+from copilot.guard import GuardReport
+from copilot.llm.chat_model import build_chat_model, stream_text
+from copilot.settings import get_settings
+
+draft_app = typer.Typer(
+    help="Draft a coaching artifact for one rep: guarded, repaired once, or composed.",
+    no_args_is_help=True,
+)
+RepArg = Annotated[str, typer.Argument(help="The rep's id, as in reps.csv.")]
+CallOpt = Annotated[
+    str | None,
+    typer.Option("--call", help="The call's id (default: the call that best shows the focus)."),
+]
+MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: this month).")]
+
+
+class CheckKind(StrEnum):
+    questions = "questions"
+    debrief = "debrief"
+    plan = "plan"
+    precall = "precall"
+    roleplay = "roleplay"
+    answer = "answer"
+
+
+def _drafter() -> Drafter:
+    services = Services(get_settings())
+    return Drafter(services, build_chat_model(services.settings))
+
+
+def verdict_table(
+    report: GuardReport, source: str | None = None, attempts: Sequence[dict[str, Any]] = ()
+) -> RenderableType:
+    """The guard's verdict: one line when it passed, else a row per finding."""
+    state = "[green]passed[/]" if report.passed else "[red]failed[/]"
+    tried = "; ".join(
+        f"round {a['round']}: " + (a["error"] if "error" in a else f"{a['findings']} findings")
+        for a in attempts
+        if not a.get("passed")
+    )
+    origin = (
+        f" (source: {source}" + (f"; model attempts failed: {tried}" if tried else "") + ")"
+        if source
+        else ""
+    )
+    if not report.findings:
+        return Text.from_markup(f"Guard: {state}{origin}")
+    table = Table(
+        "detector", "unit", "reason", title=f"Guard: {state}{origin}", title_justify="left"
+    )
+    for f in report.findings:
+        table.add_row(f.detector, f.unit[:80], f.reason)
+    return table
+
+
+def result_json(result: DraftResult) -> dict[str, Any]:
+    """A drafted artifact with its provenance, as printed by `--json`."""
+    return {
+        "draft_id": result.draft_id,
+        "source": result.source,
+        "draft": result.draft.model_dump(mode="json"),
+        "guard": result.guard.model_dump(mode="json"),
+        "provenance": {
+            "model": result.model,
+            "prompt_hash": result.prompt_hash,
+            "evidence_ids": result.evidence_ids,
+            "attempts": result.attempts,
+            "timings": {k: round(v, 3) for k, v in result.timings.items()},
+        },
+    }
+
+
+def _run(req: DraftRequest, as_json: bool) -> None:
+    drafter = _drafter()
+    with err.status(f"drafting {req.kind} for {req.rep_id}..."):
+        result = drafter.draft(req)
+    if as_json:
+        emit(result_json(result))
+        return
+    out.print(Markdown(to_markdown(result.draft)))
+    out.print(verdict_table(result.guard, result.source, result.attempts))
+    out.print(
+        f"stored as draft {result.draft_id}; model {result.model}, prompt {result.prompt_hash}"
+    )
+
+
+@draft_app.command()
+@errors_to_exit
+def questions(rep: RepArg, as_json: JsonFlag = False) -> None:
+    """4-7 diagnostic questions for the manager, with a private brief."""
+    _run(DraftRequest("questions", rep), as_json)
+
+
+@draft_app.command()
+@errors_to_exit
+def debrief(rep: RepArg, call: CallOpt = None, as_json: JsonFlag = False) -> None:
+    """An ask-don't-tell debrief script for one call, in time-boxed segments."""
+    _run(DraftRequest("debrief", rep, call_id=call), as_json)
+
+
+@draft_app.command()
+@errors_to_exit
+def plan(rep: RepArg, month: MonthOpt = None, as_json: JsonFlag = False) -> None:
+    """A single-focus monthly development plan."""
+    _run(DraftRequest("plan", rep, month=month), as_json)
+
+
+@draft_app.command()
+@errors_to_exit
+def precall(rep: RepArg, call: CallOpt = None, as_json: JsonFlag = False) -> None:
+    """A 10-15 minute pre-call plan centred on the rep's focus."""
+    _run(DraftRequest("precall", rep, call_id=call), as_json)
+
+
+@draft_app.command()
+@errors_to_exit
+def roleplay(rep: RepArg, as_json: JsonFlag = False) -> None:
+    """A role-play of the hard moment behind the rep's focus."""
+    _run(DraftRequest("roleplay", rep), as_json)
+
+
+@errors_to_exit
+def ask(
+    rep: RepArg,
+    question: Annotated[str, typer.Argument(help="What you want to know before the session.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Ask about a rep; the answer streams, then the guard checks it."""
+    drafter = _drafter()
+    req = DraftRequest("answer", rep, question=question)
+    prepared = drafter.prepare(req)
+    settings = drafter.services.settings
+    started, pieces = time.monotonic(), []
+    for piece in stream_text(
+        drafter.model,
+        prepared[2],
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.draft_deadline,
+    ):
+        pieces.append(piece)
+        if not as_json:
+            out.print(piece, end="", markup=False, highlight=False)
+    result = drafter.finish_answer(req, prepared, "".join(pieces), time.monotonic() - started)
+    if as_json:
+        emit(result_json(result))
+        return
+    out.print()
+    out.print(verdict_table(result.guard, result.source))
+    if result.source == "composer":
+        out.print(
+            Markdown("**Grounded answer from the record instead:**\n\n" + to_markdown(result.draft))
+        )
+
+
+@errors_to_exit
+def check(
+    file: Annotated[
+        Path,
+        typer.Argument(exists=True, dir_okay=False, help="A draft: typed JSON, text or Markdown."),
+    ],
+    rep: Annotated[str, typer.Option("--rep", help="The rep the draft is about.")],
+    kind: Annotated[CheckKind, typer.Option("--kind", help="What the draft is.")],
+    as_json: JsonFlag = False,
+) -> None:
+    """Run the guard on a draft; prints the verdict and exits 0 either way."""
+    report = check_file(Services(get_settings()), file, rep, kind.value)
+    if as_json:
+        emit(report.model_dump(mode="json"))
+    else:
+        out.print(verdict_table(report))

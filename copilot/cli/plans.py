@@ -1,0 +1,98 @@
+"""`copilot plans`: a team's monthly plans from the shell, on the same engine as the service.
+
+A progress bar while the reps are drafted, then one row per rep. Running it again resumes an
+interrupted batch, retries failed reps, or does nothing when every plan is stored.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from copilot.batch import queue as db
+from copilot.batch.engine import Progress, RunOptions, run_job
+from copilot.batch.views import BatchDetail, change_text, detail
+from copilot.cli.console import JsonFlag, emit, errors_to_exit, out, progress
+from copilot.components import Services
+from copilot.drafting.pipeline import Drafter
+from copilot.llm.chat_model import build_chat_model
+from copilot.settings import get_settings
+
+_STATE = {"done": "green", "skipped": "yellow", "failed": "red"}
+
+
+def summary_table(view: BatchDetail) -> Table:
+    """One row per rep: state, source, guard, focus, change since last month's plan."""
+    table = Table(
+        "rep",
+        "state",
+        "source",
+        "guard",
+        "focus",
+        "change vs last month",
+        title=f"Plans for {view.team}, {view.month}: {view.status}",
+        title_justify="left",
+    )
+    for r in view.results:
+        colour = _STATE.get(r.state, "white")
+        guard = "-" if r.guard_passed is None else "passed" if r.guard_passed else "failed"
+        change = change_text(r.change) if r.state == "done" else (r.reason or "")[:90]
+        table.add_row(
+            r.rep_id, f"[{colour}]{r.state}[/]", r.source or "-", guard, r.focus or "-", change
+        )
+    return table
+
+
+def _watch(services: Services, job_id: str, update: Progress) -> None:
+    """Follow a job another live process is running until it stops."""
+    while True:
+        with services.store.sessions() as session:
+            job = db.get_job(session, job_id)
+            update(db.counts(session, job_id))
+            if job.status not in db.OPEN or job.runner is None:
+                return
+        time.sleep(1.0)
+
+
+@errors_to_exit
+def plans(
+    team: Annotated[str, typer.Option("--team", help="The team whose reps get a plan.")],
+    month: Annotated[str, typer.Option("--month", help="The plans' month, YYYY-MM.")],
+    concurrency: Annotated[
+        int | None,
+        typer.Option(
+            "--concurrency", min=1, max=64, help="Reps drafted at once (COPILOT_BATCH_CONCURRENCY)."
+        ),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Draft every rep's monthly plan; exits 1 if any rep failed (run again to retry them)."""
+    if not re.fullmatch(db.MONTH_PATTERN, month):
+        raise typer.BadParameter("use YYYY-MM, e.g. 2026-12", param_hint="--month")
+    services = Services(get_settings())
+    services.store.create_schema()
+    job, _ = db.submit(services.store, team, month, concurrency=concurrency)
+    drafter = Drafter(services, build_chat_model(services.settings))
+    with progress() as bar:
+        task = bar.add_task(f"plans for {team}, {month}", total=None)
+
+        def update(counts: dict[str, int]) -> None:
+            ended = counts.get("done", 0) + counts.get("skipped", 0) + counts.get("failed", 0)
+            bar.update(task, total=counts.get("total"), completed=ended)
+
+        if not run_job(drafter, job.id, RunOptions(concurrency, on_progress=update)):
+            _watch(services, job.id, update)
+    with services.store.sessions() as session:
+        view = detail(session, db.get_job(session, job.id))
+    if as_json:
+        emit(view.model_dump(mode="json"))
+    else:
+        out.print(summary_table(view))
+        c = view.counts
+        out.print(f"{c.done} done, {c.skipped} skipped, {c.failed} failed of {c.total}")
+    if view.counts.failed:
+        raise typer.Exit(1)

@@ -1,0 +1,161 @@
+"""Reads the four canonical import files and validates them row by row.
+
+Nothing here touches the database: a file becomes rows plus a list of precise errors.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from copilot.errors import RowError
+from copilot.records.messages import explain
+from copilot.records.sanitize import clean_value
+from copilot.records.schemas import ActivityRow, CallRow, RepRow, SessionRow
+
+Kind = Literal["reps", "activity", "calls", "sessions"]
+KINDS: tuple[Kind, ...] = get_args(Kind)
+MODELS: dict[Kind, type[BaseModel]] = {
+    "reps": RepRow,
+    "activity": ActivityRow,
+    "calls": CallRow,
+    "sessions": SessionRow,
+}
+SUFFIX: dict[Kind, str] = {
+    "reps": ".csv",
+    "activity": ".csv",
+    "calls": ".jsonl",
+    "sessions": ".jsonl",
+}
+
+
+@dataclass
+class ParsedFile:
+    """A validated file: the good rows with their line numbers, and every problem found."""
+
+    path: Path
+    kind: Kind
+    rows: list[tuple[int, Any]] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    def error(self, line: int, field_name: str, message: str, fix: str) -> None:
+        self.errors.append(RowError(self.path.name, line, field_name, message, fix))
+
+
+def detect_kind(path: Path) -> Kind | None:
+    """The file's kind from its name: `reps.csv`, `team_b-activity.csv`, `calls.jsonl`..."""
+    stem, suffix = path.stem.lower(), path.suffix.lower()
+    for kind in KINDS:
+        named = stem == kind or stem.endswith((f"_{kind}", f"-{kind}", f".{kind}"))
+        if named and suffix == SUFFIX[kind]:
+            return kind
+    return None
+
+
+def read_file(path: Path, kind: Kind) -> ParsedFile:
+    """Parse and validate one file; never raises for bad content, only records errors."""
+    parsed = ParsedFile(path, kind)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        parsed.error(0, "", "file not found", "check the path")
+        return parsed
+    except UnicodeDecodeError as exc:
+        parsed.error(0, "", f"not UTF-8 text ({exc.reason})", "save the file as UTF-8")
+        return parsed
+    if SUFFIX[kind] == ".csv":
+        _read_csv(parsed, text)
+    else:
+        _read_jsonl(parsed, text)
+    if not parsed.rows and not parsed.errors:
+        parsed.error(0, "", "the file has no data rows", "add rows or leave the file out")
+    _check_duplicates(parsed)
+    return parsed
+
+
+def _validate(parsed: ParsedFile, line: int, raw: dict[str, Any]) -> None:
+    try:
+        parsed.rows.append((line, MODELS[parsed.kind].model_validate(clean_value(raw))))
+    except ValidationError as exc:
+        for err in exc.errors():
+            field_name, message, fix = explain(err, MODELS[parsed.kind])
+            parsed.error(line, field_name, message, fix)
+
+
+def _read_csv(parsed: ParsedFile, text: str) -> None:
+    columns = list(MODELS[parsed.kind].model_fields)
+    reader = csv.reader(text.splitlines(keepends=True))
+    header = [h.strip().lower() for h in next(reader, [])]
+    missing = [c for c in columns if c not in header]
+    unknown = [h for h in header if h not in columns]
+    for name in missing:
+        parsed.error(1, name, "column is missing", f"the header must be: {','.join(columns)}")
+    for name in unknown:
+        parsed.error(1, name, "unknown column", f"remove it; allowed: {','.join(columns)}")
+    if missing or unknown:
+        return
+    for cells in reader:
+        line = reader.line_num
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            parsed.error(
+                line,
+                "",
+                f"expected {len(header)} values, found {len(cells)}",
+                "quote values that contain commas and check for a missing or extra comma",
+            )
+            continue
+        values = {h: c.strip() for h, c in zip(header, cells, strict=True)}
+        _validate(parsed, line, {k: v for k, v in values.items() if v != ""})
+
+
+def _read_jsonl(parsed: ParsedFile, text: str) -> None:
+    for line, raw_line in enumerate(text.splitlines(), start=1):
+        if not raw_line.strip():
+            continue
+        try:
+            raw = json.loads(raw_line)
+        except json.JSONDecodeError as exc:
+            parsed.error(
+                line,
+                "",
+                f"not valid JSON ({exc.msg} at column {exc.colno})",
+                "write exactly one JSON object per line",
+            )
+            continue
+        if not isinstance(raw, dict):
+            parsed.error(line, "", "the line is not a JSON object", "wrap the fields in {...}")
+            continue
+        _validate(parsed, line, {k: v for k, v in raw.items() if v is not None})
+
+
+def _check_duplicates(parsed: ParsedFile) -> None:
+    seen: dict[tuple[str, ...], int] = {}
+    for line, row in parsed.rows:
+        for key_name, key in _keys(parsed.kind, row):
+            first = seen.setdefault(key, line)
+            if first != line:
+                parsed.error(
+                    line,
+                    key_name,
+                    f"duplicate {key_name} '{' '.join(key[1:])}' (first on line {first})",
+                    "keep one row per id, or give this row a new id",
+                )
+
+
+def _keys(kind: Kind, row: Any) -> list[tuple[str, tuple[str, ...]]]:
+    if kind == "reps":
+        return [("rep_id", ("rep", row.rep_id))]
+    if kind == "activity":
+        return [("period", ("activity", row.rep_id, row.period))]
+    if kind == "calls":
+        return [("call_id", ("call", row.call_id))]
+    keys: list[tuple[str, tuple[str, ...]]] = [("session_id", ("session", row.session_id))]
+    keys += [("commitment_id", ("commitment", c.commitment_id)) for c in row.commitments]
+    return keys

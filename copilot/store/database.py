@@ -1,0 +1,114 @@
+"""The records database: engine set-up (SQLite WAL by default, PostgreSQL by URL) and reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.engine.url import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from copilot.errors import NotFoundError
+from copilot.store.tables import Activity, Base, Call, CoachingSession, Commitment, Draft, Rep
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL, a busy timeout and enforced foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    return engine
+
+
+class Store:
+    """Owns the engine and hands out sessions; read helpers for the rest of the app."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def create_schema(self) -> None:
+        """Create every table that does not exist yet (the service's tables included)."""
+        Base.metadata.create_all(self.engine)
+
+    def rep(self, session: Session, rep_id: str, team: str | None = None) -> Rep:
+        """One rep; another team's rep is reported as not found."""
+        rep = session.get(Rep, rep_id)
+        if rep is None or (team is not None and rep.team != team):
+            raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
+        return rep
+
+    @staticmethod
+    def reps(session: Session, team: str | None = None) -> Sequence[Rep]:
+        """Reps, optionally of one team, ordered by id."""
+        query = select(Rep).order_by(Rep.rep_id)
+        if team is not None:
+            query = query.where(Rep.team == team)
+        return session.scalars(query).all()
+
+    @staticmethod
+    def teams(session: Session) -> list[str]:
+        """Every team that has at least one rep."""
+        return list(session.scalars(select(Rep.team).distinct().order_by(Rep.team)))
+
+    @staticmethod
+    def activity(session: Session, rep_ids: Sequence[str]) -> Sequence[Activity]:
+        """Activity rows of the given reps, oldest period first."""
+        query = select(Activity).where(Activity.rep_id.in_(rep_ids))
+        return session.scalars(query.order_by(Activity.rep_id, Activity.period)).all()
+
+    @staticmethod
+    def calls(session: Session, rep_id: str) -> Sequence[Call]:
+        """A rep's calls, newest first."""
+        query = select(Call).where(Call.rep_id == rep_id).order_by(Call.date.desc())
+        return session.scalars(query).all()
+
+    @staticmethod
+    def coaching_sessions(session: Session, rep_id: str) -> Sequence[CoachingSession]:
+        """A rep's coaching sessions, newest first."""
+        query = select(CoachingSession).where(CoachingSession.rep_id == rep_id)
+        return session.scalars(query.order_by(CoachingSession.date.desc())).all()
+
+    @staticmethod
+    def commitments(session: Session, rep_id: str) -> Sequence[Commitment]:
+        """A rep's commitments, earliest due first."""
+        query = select(Commitment).where(Commitment.rep_id == rep_id)
+        return session.scalars(query.order_by(Commitment.due, Commitment.commitment_id)).all()
+
+    @staticmethod
+    def save_draft(session: Session, values: dict[str, Any]) -> Draft:
+        """Insert a draft, or replace the one with the same idempotency key."""
+        key = values["idempotency_key"]
+        draft = session.scalars(select(Draft).where(Draft.idempotency_key == key)).first()
+        if draft is None:
+            draft = Draft(**values)
+            session.add(draft)
+        else:
+            for name, value in values.items():
+                setattr(draft, name, value)
+        session.flush()
+        return draft
+
+    @staticmethod
+    def drafts(session: Session, rep_id: str, kind: str | None = None) -> Sequence[Draft]:
+        """A rep's stored drafts, newest first."""
+        query = select(Draft).where(Draft.rep_id == rep_id)
+        if kind is not None:
+            query = query.where(Draft.kind == kind)
+        return session.scalars(query.order_by(Draft.id.desc())).all()

@@ -1,0 +1,205 @@
+"""SSE chat through the app: token events then a guarded `done`, history per manager and rep,
+another team's rep answered 404 with none of its data, limits, and mid-stream errors."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from langchain_core.messages import AIMessage, HumanMessage
+
+from copilot.chat.answers import HISTORY_TURNS, MAX_MESSAGE_CHARS, Turn, history_messages
+from copilot.components import Services
+from copilot.drafting.pipeline import Drafter, DraftRequest
+from copilot.errors import ModelTimeoutError
+from copilot.records.ingest import ingest
+from tests.support.api_support import app_for, bearer
+from tests.support.fakes import FakeChatModel
+from tests.support.teamdata import TeamFiles
+
+GENERIC = "Work smarter, not harder, and be more confident with every prospect."
+FOREIGN = ("Brianna", "Voss", "Globex", "BETA-SECRET-7731", "CB1", "B1")
+
+
+@dataclass
+class Chat:
+    client: TestClient
+    model: FakeChatModel
+    services: Services
+    alpha: dict[str, str]
+
+    def grounded(self, rep_id: str = "A1") -> str:
+        """A grounded, cited answer: what the composer would write, sent as the model's."""
+        job = Drafter(self.services, self.model).prepare(
+            DraftRequest("answer", rep_id, team="alpha", question="q")
+        )[0]
+        return str(job.compose().model_dump()["answer"])
+
+
+@pytest.fixture
+def chat(services: Services, two_teams: TeamFiles, tmp_path: Path) -> Iterator[Chat]:
+    ingest(services.store, services.indexer, two_teams.write(tmp_path))
+    model = FakeChatModel()
+    with TestClient(app_for(services, model)) as client:
+        yield Chat(client, model, services, bearer(services, "alpha", "Ana"))
+
+
+def events(body: str) -> list[tuple[str, str]]:
+    """Parse a Server-Sent Events body into (event, data) pairs, as a browser would."""
+    out: list[tuple[str, str]] = []
+    for block in body.split("\n\n"):
+        name, data = "message", []
+        for line in block.split("\n"):
+            field, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if field == "event":
+                name = value
+            elif field == "data":
+                data.append(value)
+        if data:
+            out.append((name, "\n".join(data)))
+    return out
+
+
+def ask(chat: Chat, message: str, rep: str = "A1", headers: dict[str, str] | None = None) -> str:
+    with chat.client.stream(
+        "POST", f"/v1/reps/{rep}/chat", json={"message": message}, headers=headers or chat.alpha
+    ) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("text/event-stream")
+        return r.read().decode()
+
+
+def test_answer_streams_then_done_carries_the_guard(chat: Chat) -> None:
+    answer = chat.grounded()
+    chat.model.enqueue(answer)
+    got = events(ask(chat, "What should I focus on with Ana's rep?"))
+    tokens = [d for e, d in got if e == "token"]
+    assert len(tokens) > 3 and "".join(tokens) == answer
+    assert [e for e, _ in got][-1] == "done"
+    done = json.loads(got[-1][1])
+    assert done["source"] == "model" and done["passed"] is True
+    assert done["answer"] == answer and done["findings"] == []
+    assert done["draft_id"] > 0 and done["evidence_ids"]
+    assert chat.model.kwargs_log[0]["max_tokens"] == chat.services.settings.llm_max_tokens
+
+
+def test_failing_answer_is_replaced_by_the_composer(chat: Chat) -> None:
+    chat.model.enqueue(GENERIC)
+    got = events(ask(chat, "How do I motivate them?"))
+    assert "".join(d for e, d in got if e == "token") == GENERIC
+    done = json.loads(got[-1][1])
+    assert got[-1][0] == "done"
+    assert done["source"] == "composer" and done["passed"] is True
+    assert done["answer"] == chat.grounded() and "[" in done["answer"]
+
+
+def test_multiline_tokens_survive_the_event_format(chat: Chat) -> None:
+    chat.model.enqueue("line one\n\nline two\r\n")
+    got = events(ask(chat, "q"))
+    assert "".join(d for e, d in got if e == "token") == "line one\n\nline two\n"
+
+
+def test_history_is_kept_and_sent_back_to_the_model(chat: Chat) -> None:
+    first = chat.grounded()
+    chat.model.enqueue(first, GENERIC)
+    ask(chat, "First question?")
+    ask(chat, "And a follow-up?")
+    sent = chat.model.sent[1]
+    assert isinstance(sent[1], HumanMessage) and sent[1].content == "First question?"
+    assert isinstance(sent[2], AIMessage) and sent[2].content == first
+    assert "And a follow-up?" in str(sent[-1].content)
+    turns = chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"]
+    assert [t["role"] for t in turns] == ["user", "assistant", "user", "assistant"]
+    assert [t["source"] for t in turns] == [None, "model", None, "composer"]
+    assert turns[1]["evidence_ids"] and turns[1]["draft_id"] and turns[1]["created_at"]
+
+
+def test_history_is_per_manager_and_rep(chat: Chat) -> None:
+    chat.model.enqueue(chat.grounded())
+    ask(chat, "Only Ana asked this")
+    other = bearer(chat.services, "alpha", "Bo")
+    assert chat.client.get("/v1/reps/A1/chat", headers=other).json()["turns"] == []
+    assert chat.client.get("/v1/reps/A2/chat", headers=chat.alpha).json()["turns"] == []
+    assert len(chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"]) == 2
+    chat.model.enqueue(GENERIC)
+    ask(chat, "Bo asks", headers=other)
+    assert "Only Ana" not in str(chat.model.sent[-1])  # Ana's turns never reach Bo's prompt
+    assert chat.client.delete("/v1/reps/A1/chat", headers=other).status_code == 204
+    assert len(chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"]) == 2
+    assert chat.client.delete("/v1/reps/A1/chat", headers=chat.alpha).status_code == 204
+    assert chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"] == []
+
+
+def test_other_teams_rep_is_404_with_no_foreign_bytes(chat: Chat) -> None:
+    beta = bearer(chat.services, "beta", "Bea")
+    chat.model.enqueue(chat.grounded("A1"))
+    ask(chat, "alpha's secret question")
+    for method in ("GET", "DELETE", "POST"):
+        for rep in ("B1", "NOPE"):
+            r = chat.client.request(
+                method, f"/v1/reps/{rep}/chat", json={"message": "hi"}, headers=chat.alpha
+            )
+            assert r.status_code == 404
+            assert r.json()["error"]["correlation_id"]
+            assert not any(s in r.text for s in FOREIGN)
+    r = chat.client.get("/v1/reps/A1/chat", headers=beta)
+    assert r.status_code == 404 and "secret" not in r.text
+    assert len(chat.model.sent) == 1  # no model call for a refused request
+
+
+def test_auth_is_required(chat: Chat) -> None:
+    assert chat.client.post("/v1/reps/A1/chat", json={"message": "hi"}).status_code == 401
+    bad = {"Authorization": "Bearer cpt_nope"}
+    assert chat.client.get("/v1/reps/A1/chat", headers=bad).status_code == 401
+
+
+def test_long_message_is_422_naming_the_limit(chat: Chat) -> None:
+    r = chat.client.post(
+        "/v1/reps/A1/chat", json={"message": "x" * (MAX_MESSAGE_CHARS + 1)}, headers=chat.alpha
+    )
+    assert r.status_code == 422 and "4000" in r.json()["error"]["message"]
+    r = chat.client.post("/v1/reps/A1/chat", json={"message": "  "}, headers=chat.alpha)
+    assert r.status_code == 422 and "empty" in r.json()["error"]["message"]
+    r = chat.client.post("/v1/reps/A1/chat", json={"message": "hi", "x": 1}, headers=chat.alpha)
+    assert r.status_code == 422
+    assert chat.model.sent == []
+
+
+def test_error_mid_stream_is_an_event_with_the_correlation_id(chat: Chat) -> None:
+    fault = ModelTimeoutError("the local model ran past the draft's deadline")
+    chat.model.enqueue({"content": "Partial answer here", "fail_after": 2, "error": fault})
+    with chat.client.stream(
+        "POST",
+        "/v1/reps/A1/chat",
+        json={"message": "q"},
+        headers={**chat.alpha, "X-Request-ID": "req-12345678"},
+    ) as r:
+        got = events(r.read().decode())
+    assert [e for e, _ in got] == ["token", "token", "error"]
+    error = json.loads(got[-1][1])
+    assert error == {
+        "code": "model_timeout",
+        "message": "the local model ran past the draft's deadline",
+        "correlation_id": "req-12345678",
+    }
+    assert chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"] == []
+
+
+def test_unexpected_error_mid_stream_says_nothing_inside(chat: Chat) -> None:
+    chat.model.enqueue({"content": "a b", "fail_after": 1, "error": RuntimeError("SELECT secret")})
+    got = events(ask(chat, "q"))
+    assert got[-1][0] == "error"
+    assert json.loads(got[-1][1])["code"] == "internal" and "SELECT" not in got[-1][1]
+
+
+def test_history_in_the_prompt_is_bounded() -> None:
+    turns = [Turn(role="user", text=f"turn {i}") for i in range(20)]
+    kept = history_messages(turns)
+    assert len(kept) == HISTORY_TURNS and kept[-1].content == "turn 19"
+    big = [Turn(role="user", text="old"), Turn(role="assistant", text="word " * 5000)]
+    assert history_messages(big) == []  # the newest turn alone is over budget: none is kept

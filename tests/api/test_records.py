@@ -1,0 +1,187 @@
+"""The reps, ingest and call-note routes: shapes, team scope, all-or-nothing imports, limits."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from copilot.api.records import safe_name
+from copilot.components import Services
+from copilot.store.tables import Call, Rep
+from tests.support.api_world import BETA_CANARIES, World, build_world
+from tests.support.fakes import FakeEmbeddings
+from tests.support.teamdata import REP_COLUMNS, TeamFiles
+
+LONG = "word " * 21_000  # over the default 20,000-token transcript limit
+
+
+@pytest.fixture
+def world(services: Services, two_teams: TeamFiles, tmp_path: Path) -> World:
+    return build_world(services, two_teams, tmp_path)
+
+
+def _reps_csv(*rows: dict[str, str]) -> bytes:
+    lines = [",".join(REP_COLUMNS)]
+    for row in rows:
+        lines.append(",".join(row.get(c, "") for c in REP_COLUMNS))
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _rep(rep_id: str, team: str) -> dict[str, str]:
+    return {
+        "rep_id": rep_id,
+        "name": f"Rep {rep_id}",
+        "team": team,
+        "manager": "M",
+        "start_date": "2025-02-03",
+    }
+
+
+def _call(call_id: str, rep_id: str, **extra: str) -> dict[str, str]:
+    row = {
+        "call_id": call_id,
+        "rep_id": rep_id,
+        "date": "2026-11-02",
+        "account": "Initech",
+        "stage": "discovery",
+        "source": "observed",
+        "summary": "Asked two layered questions.",
+    }
+    return row | extra
+
+
+def _jsonl(*rows: dict[str, str]) -> bytes:
+    return "".join(json.dumps(r) + "\n" for r in rows).encode()
+
+
+def test_reps_list_is_the_teams_in_priority_order(world: World) -> None:
+    with TestClient(world.app) as client:
+        got = client.get("/v1/reps", params={"team": "beta"}, headers=world.alpha)
+    assert got.status_code == 200
+    body = got.json()
+    assert [r["rep_id"] for r in body] == [d.rep_id for d in world.services.diagnoser.team("alpha")]
+    assert {r["team"] for r in body} == {"alpha"}
+    assert [r["rank"] for r in body] == [1, 2]
+    assert set(body[0]) >= {"quadrant", "focus", "attainment", "desire", "lost_wins"}
+    assert not any(c in got.text for c in BETA_CANARIES)
+
+
+def test_rep_detail_has_history_and_hides_transcripts_by_default(world: World) -> None:
+    with TestClient(world.app) as client:
+        plain = client.get("/v1/reps/A1", headers=world.alpha).json()
+        full = client.get("/v1/reps/A1?transcripts=true", headers=world.alpha).json()
+    assert plain["rep"]["goal"] == "Make senior AE by June"
+    assert [c["call_id"] for c in plain["calls"]] == ["CA1"]
+    assert plain["sessions"][0]["session_id"] == "S1"
+    assert [k["commitment_id"] for k in plain["sessions"][0]["commitments"]] == ["K1", "K2"]
+    assert plain["drafts"][0]["draft_id"] == world.alpha_draft
+    assert plain["calls"][0]["transcript"] is None
+    assert full["calls"][0]["summary"] == "Pricing came up before discovery."
+
+
+def test_diagnosis_is_the_clis(world: World) -> None:
+    with TestClient(world.app) as client:
+        got = client.get("/v1/reps/A2/diagnosis", headers=world.alpha)
+    assert got.json() == world.services.diagnoser.rep("A2").model_dump(mode="json")
+
+
+def test_ingest_imports_the_teams_files(world: World) -> None:
+    files = [
+        ("files", ("reps.csv", _reps_csv(_rep("A3", "alpha")), "text/csv")),
+        ("files", ("calls.jsonl", _jsonl(_call("CA3", "A3")), "application/json")),
+    ]
+    with TestClient(world.app) as client:
+        got = client.post("/v1/ingest", files=files, headers=world.alpha)
+        reps = client.get("/v1/reps", headers=world.alpha).json()
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert [(f["file"], f["inserted"]) for f in body["files"]] == [
+        ("reps.csv", 1),
+        ("calls.jsonl", 1),
+    ]
+    assert body["chunks_embedded"] >= 1
+    assert "A3" in {r["rep_id"] for r in reps}
+
+
+def _rejected(world: World, name: str, content: bytes) -> list[str]:
+    with TestClient(world.app) as client:
+        got = client.post("/v1/ingest", files=[("files", (name, content))], headers=world.alpha)
+    assert got.status_code == 422, got.text
+    assert not any(c in got.text for c in BETA_CANARIES)
+    details: list[str] = got.json()["error"]["details"]
+    return details
+
+
+def test_ingest_rejects_rows_of_another_team(world: World) -> None:
+    details = _rejected(world, "reps.csv", _reps_csv(_rep("A9", "beta")))
+    assert details[0].startswith("reps.csv:2 field 'team': team 'beta' is not your token's team")
+    with world.services.store.sessions() as session:
+        assert session.get(Rep, "A9") is None
+
+
+def test_another_teams_rep_reads_like_an_unknown_one(world: World) -> None:
+    foreign = _rejected(world, "calls.jsonl", _jsonl(_call("CX1", "B1")))
+    unknown = _rejected(world, "calls.jsonl", _jsonl(_call("CX1", "ZZ9")))
+    assert foreign == [unknown[0].replace("ZZ9", "B1")]
+    moved = _rejected(world, "reps.csv", _reps_csv(_rep("B1", "alpha")))
+    assert moved == ["reps.csv:2 field 'rep_id': this rep_id is taken. Fix: choose another rep_id"]
+    with world.services.store.sessions() as session:
+        assert session.get(Rep, "B1").team == "beta"  # type: ignore[union-attr]
+
+
+def test_ingest_never_overwrites_another_teams_ids(world: World) -> None:
+    details = _rejected(world, "calls.jsonl", _jsonl(_call("CB1", "A1")))
+    assert "calls.jsonl:1 field 'call_id'" in details[0]
+    with world.services.store.sessions() as session:
+        call = session.get(Call, "CB1")
+        assert call is not None and call.rep_id == "B1" and call.account == "Globex"
+
+
+def test_ingest_errors_name_the_users_file_and_the_transcript_limit(world: World) -> None:
+    details = _rejected(
+        world, "../../etc/q4-calls.jsonl", _jsonl(_call("CA9", "A1", transcript=LONG))
+    )
+    assert details[0].startswith("q4-calls.jsonl:1 field 'transcript': the transcript is 21,0")
+    assert "COPILOT_TRANSCRIPT_MAX_TOKENS" in details[0] and "20,000" in details[0]
+    assert safe_name("..\\x\\a b?.csv", 1) == "a_b_.csv" and safe_name("", 2) == "upload-2"
+
+
+def test_add_call_note_indexes_it(world: World) -> None:
+    note = {k: v for k, v in _call("CA7", "A2").items() if k != "rep_id"}
+    with TestClient(world.app) as client:
+        got = client.post("/v1/reps/A2/calls", json=note, headers=world.alpha)
+        again = client.post("/v1/reps/A2/calls", json=note, headers=world.alpha)
+    assert got.status_code == 201, got.text
+    assert got.json()["outcome"] == "inserted" and got.json()["chunks_embedded"] >= 1
+    assert again.json()["outcome"] == "unchanged"
+    hits = world.services.retriever.evidence("alpha", "layered questions Initech", 3, "A2")
+    assert any(h.evidence_id == "call:CA7" for h in hits)
+
+
+def test_add_call_note_limits_and_scope(world: World, embedder: FakeEmbeddings) -> None:
+    note = {k: v for k, v in _call("CA8", "A1").items() if k != "rep_id"}
+    before = len(embedder.calls)
+    with TestClient(world.app) as client:
+        long = client.post(
+            "/v1/reps/A1/calls", json=note | {"transcript": LONG}, headers=world.alpha
+        )
+        foreign = client.post("/v1/reps/B1/calls", json=note, headers=world.alpha)
+        taken = client.post(
+            "/v1/reps/A1/calls", json=note | {"call_id": "CB1"}, headers=world.alpha
+        )
+        injected = client.post(
+            "/v1/reps/A1/calls", json=note | {"team": "beta"}, headers=world.alpha
+        )
+    assert long.status_code == 422
+    assert "COPILOT_TRANSCRIPT_MAX_TOKENS" in long.text and "20,000" in long.text
+    assert len(embedder.calls) == before  # refused before any embedding work
+    assert foreign.status_code == 404 and foreign.json()["error"]["message"] == "not found"
+    assert taken.status_code == 422 and "already belongs to another rep" in taken.text
+    assert injected.status_code == 422
+    with world.services.store.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Call)) == 3
+        assert session.get(Call, "CB1").rep_id == "B1"  # type: ignore[union-attr]

@@ -1,0 +1,101 @@
+"""What a finding says: the failing unit, the rule, the nearest grounded fact, leaks named."""
+
+from __future__ import annotations
+
+from copilot.guard import Finding, check
+from tests.support.guard_cases import cliches, demo_facts, draft
+
+# Whole-draft checks (identifiability, must-reference coverage) judge a full draft; these
+# one-line drafts test what a unit's finding says, so those two are left out here.
+WHOLE_DRAFT = {"GEN-4", "GRD-5"}
+
+
+def _findings(text: str, kind: str = "questions", rep: str = "C03") -> list[Finding]:
+    found = check(text, kind, demo_facts(rep), cliches()).findings  # type: ignore[arg-type]
+    return [f for f in found if f.detector not in WHOLE_DRAFT]
+
+
+def test_perturbed_number_points_at_the_nearest_fact() -> None:
+    (finding,) = _findings("Your proposals->wins is 23.7% against a team median of 41.4%. Why?")
+    assert finding.detector == "GRD-1"
+    assert finding.unit.startswith("Your proposals->wins is 23.7%")
+    assert "23.7%" in finding.reason
+    assert finding.nearest_fact is not None and "%" in finding.nearest_fact
+
+
+def test_another_reps_contact_is_reported_as_a_leak() -> None:
+    text = "What did Brenda Yates say about site payments at Ridgeway Plastics?"
+    (finding,) = _findings(text)
+    assert finding.reason.startswith("LEAK")
+    assert "Jamal Okafor (E02)" in finding.reason
+
+
+def test_another_reps_call_id_is_reported_as_a_leak() -> None:
+    text = (
+        "Looking at CALL-E02-04 and the $16,900 Ridgeway Plastics proposal, what would you change?"
+    )
+    (finding,) = _findings(text)
+    assert finding.detector == "GRD-2"
+    assert "LEAK" in finding.reason and "E02" in finding.reason
+
+
+def test_points_written_as_percent_says_so() -> None:
+    (finding,) = _findings("You are 21.4% behind the team median of 41.4%: where is the gap?")
+    assert finding.detector == "GRD-3"
+    assert "percentage points" in finding.reason
+
+
+def test_future_dates_are_plans_not_claims() -> None:
+    text = "What will you bring to the Dec 11 review of the 30 proposals, and to our Jan 8 one?"
+    assert _findings(text) == []
+
+
+def test_quote_must_be_verbatim() -> None:
+    good = 'Hector said "I\'d want to compare them side by side first". What did you hear?'
+    bad = 'Hector said "I would like to compare both side by side". What did you hear?'
+    assert _findings(good) == []
+    (finding,) = _findings(bad)
+    assert finding.detector == "GRD-4"
+    assert "not verbatim" in finding.reason
+    assert finding.nearest_fact is not None and "CALL-C03-04" in finding.nearest_fact
+
+
+def test_prescribed_lines_in_quotes_are_not_claims() -> None:
+    text = 'At Ridgeway Plastics, how would it sound to ask "what will the comparison be based on?"'
+    assert _findings(text) == []
+
+
+def test_unanchored_unit_gets_a_suggested_fact() -> None:
+    findings = _findings("- What is your biggest challenge with proposals?\n- How can I help?")
+    assert {f.detector for f in findings} == {"GEN-2", "GEN-6"}
+    assert all(f.nearest_fact for f in findings)
+
+
+def test_repair_brief_lists_every_finding() -> None:
+    report = check(
+        "Manager: You need to work smarter.\nManager: Don't you think so?",
+        "debrief",
+        demo_facts("C03"),
+        cliches(),
+    )
+    brief = report.repair_brief()
+    assert not report.passed
+    for f in report.findings:
+        assert f"[{f.detector}]" in brief
+    assert brief.count("\n- ") == len(report.findings)
+    assert "work smarter" in brief
+
+
+def test_injected_span_is_kept_out_of_the_facts() -> None:
+    facts = demo_facts("C03")
+    assert " system prompt " not in facts.rep.corpus
+    assert "senior account executive" not in facts.rep.corpus
+    assert facts.injections and facts.injections[0].evidence == "call:CALL-C03-04"
+    assert "promotion" in facts.pushed
+
+
+def test_injection_in_one_reps_record_does_not_taint_another() -> None:
+    text = draft("jamal_questions.md")
+    assert isinstance(text, str)
+    extra = "\n- What would a promotion to Senior AE by next summer need from your first meetings?"
+    assert _findings(text + extra, rep="E02") == []
