@@ -105,7 +105,7 @@ def measure(services: Services, model: LlamaCppChat, rep: str, repeats: int) -> 
     headers = {"Authorization": f"Bearer {create_token(services.store, 'Bench', team)}"}
     service = ChatService(services, model)
     chat = service.prepare(team, rep, QUESTION)
-    messages = messages_for(chat.prepared[2], history=chat.history)
+    messages = messages_for(chat.prepared.prompt, history=chat.history)
     request = model._request(messages, {"max_tokens": chat.max_tokens})
     runs: dict[str, list[float]] = {"endpoint_s": [], "raw_s": [], "prepare_s": []}
     with serving(services, model) as url, httpx.Client(headers=headers, timeout=300) as client:

@@ -42,7 +42,8 @@ def setup(root: Path) -> tuple[Drafter, LlamaCppChat]:
 
 def raw_vs_seam(drafter: Drafter, model: LlamaCppChat, req: DraftRequest) -> dict[str, Any]:
     """One call on the same prompt: straight into llama.cpp, then through the seam."""
-    job, _, rendered, _ = drafter.prepare(req)
+    prepared = drafter.prepare(req)
+    job, rendered = prepared.spec, prepared.prompt
     messages = messages_for(rendered)
     fmt = {
         "type": "json_schema",
@@ -75,14 +76,14 @@ def pipeline(drafter: Drafter, req: DraftRequest) -> dict[str, Any]:
     t0 = time.perf_counter()
     result = drafter.draft(req)
     total = time.perf_counter() - t0
-    model_s = sum(float(a.get("seconds", 0.0)) for a in result.attempts)
+    model_s = sum(a.seconds or 0.0 for a in result.attempts)
     return {
         "total_s": total,
         "model_s": model_s,
         "rounds": len(result.attempts),
         "source": result.source,
-        "tokens_in": sum(int(a.get("tokens_in", 0)) for a in result.attempts),
-        "tokens_out": sum(int(a.get("tokens_out", 0)) for a in result.attempts),
+        "tokens_in": sum(a.tokens_in or 0 for a in result.attempts),
+        "tokens_out": sum(a.tokens_out or 0 for a in result.attempts),
     }
 
 

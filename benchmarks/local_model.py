@@ -61,12 +61,14 @@ def worker(threads: int, repeats: int, tokens: int, extra_bufts: bool) -> dict[s
     n_prompt = len(llm.tokenize(PROMPT.encode()))
     prefill, generate = [], []
     for _ in range(repeats):
-        llm.reset()
+        llm.reset()  # type: ignore[no-untyped-call]
         start = time.perf_counter()
         first, count = 0.0, 0
+        # EOS is banned so that every run generates exactly `tokens` tokens.
         for _part in llm.create_completion(
-            PROMPT, max_tokens=tokens, temperature=0.0, stream=True, stop=[]
-        ):
+            PROMPT, max_tokens=tokens, temperature=0.0, stream=True, stop=[],
+            logit_bias={llm.token_eos(): -1e9},
+        ):  # fmt: skip
             count += 1
             if count == 1:
                 first = time.perf_counter()

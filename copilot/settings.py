@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +48,12 @@ class Settings(BaseSettings):
         default=None, description="A GGUF file to run instead of the bundled SmolLM2."
     )
     local_n_ctx: int = Field(default=8192, ge=512)
-    local_threads: int = Field(default=2, ge=1)
+    # One thread generates fastest under load and nearly as fast idle; prompts use every core
+    # (measured in benchmarks/local_model.py: see benchmarks/README.md).
+    local_threads: int = Field(default=1, ge=1, description="Threads generating tokens.")
+    local_batch_threads: int = Field(
+        default_factory=lambda: os.cpu_count() or 1, ge=1, description="Threads reading prompts."
+    )
     knowledge_dir: Path = PROJECT_ROOT / "knowledge"
     demo_dir: Path = PROJECT_ROOT / "examples" / "demo_team"
     as_of: date | None = Field(

@@ -24,11 +24,11 @@ from copilot.api.schemas import (
     Review,
 )
 from copilot.components import Services
+from copilot.drafting.checking import check_draft
 from copilot.drafting.pipeline import Drafter, DraftRequest
-from copilot.drafting.schemas import AnyDraft, DraftKind
+from copilot.drafting.schemas import AnyDraft, Attempt, DraftKind
 from copilot.errors import NotFoundError
-from copilot.guard import GuardReport, build_facts, check
-from copilot.retrieval.cards import framework
+from copilot.guard import GuardReport
 from copilot.store.database import Store
 from copilot.store.tables import Draft, DraftReview
 
@@ -52,7 +52,7 @@ def draft_out(row: Draft, review: DraftReview | None) -> DraftOut:
             model=row.model,
             prompt_hash=row.prompt_hash,
             evidence_ids=list(row.evidence_ids),
-            attempts=list(rounds),
+            attempts=[Attempt.model_validate(r) for r in rounds],
             timings={k: float(v) for k, v in timings.items() if isinstance(v, int | float)},
         ),
         review=Review(
@@ -168,11 +168,7 @@ def _validated_edit(row: Draft, raw: dict[str, Any]) -> AnyDraft:
 
 
 def _guard(services: Services, row: Draft, draft: AnyDraft, team: str) -> GuardReport:
-    fw = framework(services.settings.knowledge_dir)
-    diagnosis = services.diagnoser.rep(row.rep_id, team)
-    with services.store.sessions() as session:
-        facts = build_facts(session, row.rep_id, diagnosis, fw.card_ids)
-    return check(draft, row.kind, facts, fw.cliches)  # type: ignore[arg-type]
+    return check_draft(services, row.rep_id, draft.kind, draft, team=team)
 
 
 @router.patch(

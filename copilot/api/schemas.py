@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from copilot.diagnosis.schemas import Capability, Quadrant
-from copilot.drafting.schemas import AnyDraft, DraftKind
+from copilot.drafting.schemas import AnyDraft, Attempt, DraftKind
 from copilot.guard import GuardReport
 from copilot.records.schemas import CallSource, Id, Period, Text
 
@@ -148,7 +148,7 @@ class Provenance(BaseModel):
     model: str
     prompt_hash: str | None
     evidence_ids: list[str]
-    attempts: list[dict[str, Any]]
+    attempts: list[Attempt]
     timings: dict[str, float]
 
 

@@ -25,11 +25,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from sqlalchemy.exc import IntegrityError
 
 from copilot.batch import queue as db
+from copilot.batch.queue import ItemOutcome
 from copilot.components import Services
 from copilot.drafting.assembly import AbstainError
 from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult, draft_key
-from copilot.drafting.specs import Job
+from copilot.drafting.specs import DraftSpec
 from copilot.errors import CopilotError
+from copilot.store.tables import BatchJob
 
 log = logging.getLogger(__name__)
 Events = Callable[[str, str], None]
@@ -51,56 +53,55 @@ def _emit(opts: RunOptions, event: str, rep_id: str) -> None:
         opts.events(event, rep_id)
 
 
-def _draft_one(drafter: Drafter, team: str, month: str, rep_id: str) -> dict[str, Any]:
-    """Draft one rep's plan; the item's outcome as column values."""
+def _draft_one(drafter: Drafter, team: str, month: str, rep_id: str) -> ItemOutcome:
+    """Draft one rep's plan; the item's outcome."""
     try:
         result = drafter.draft(DraftRequest("plan", rep_id, team=team, month=month))
     except AbstainError as exc:
-        return {"state": "skipped", "error": str(exc)[:1000]}
+        return ItemOutcome(state="skipped", error=str(exc)[:1000])
     except IntegrityError:
         # another writer stored this rep's plan between our check and our insert: keep theirs
-        return _reused(drafter.services, draft_key(team, rep_id, "plan", month)) or {
-            "state": "failed",
-            "error": "draft conflict",
-        }
+        return _reused(drafter.services, draft_key(team, rep_id, "plan", month)) or ItemOutcome(
+            state="failed", error="draft conflict"
+        )
     except CopilotError as exc:
-        return {"state": "failed", "error": str(exc)[:1000]}
+        return ItemOutcome(state="failed", error=str(exc)[:1000])
     except Exception as exc:  # a bug must fail one rep, not the batch; details go to the log
         log.exception("batch draft failed for a rep")
-        return {"state": "failed", "error": f"internal error ({type(exc).__name__})"}
-    return {
-        "state": "done",
-        "draft_id": result.draft_id,
-        "source": result.source,
-        "guard_passed": result.guard.passed,
-        "error": None,
-    }
+        return ItemOutcome(state="failed", error=f"internal error ({type(exc).__name__})")
+    return ItemOutcome(
+        state="done",
+        draft_id=result.draft_id,
+        source=result.source,
+        guard_passed=result.guard.passed,
+        error=None,
+    )
 
 
-def _reused(services: Services, key: str) -> dict[str, Any] | None:
+def _reused(services: Services, key: str) -> ItemOutcome | None:
     draft = db.stored_draft(services.store, key)
     if draft is None:
         return None
     passed = bool((draft.guard_report or {}).get("passed"))
-    return {
-        "state": "done",
-        "draft_id": draft.id,
-        "source": draft.source,
-        "guard_passed": passed,
-        "reused": True,
-        "error": None,
-    }
+    return ItemOutcome(
+        state="done",
+        draft_id=draft.id,
+        source=draft.source,
+        guard_passed=passed,
+        reused=True,
+        error=None,
+    )
 
 
-def _item(drafter: Drafter, job: Any, rep_id: str, opts: RunOptions) -> None:
+def _item(drafter: Drafter, job: BatchJob, rep_id: str, opts: RunOptions) -> None:
     store = drafter.services.store
     if opts.stop.is_set() or not db.claim_item(store, job.id, rep_id):
         return
     _emit(opts, "claimed", rep_id)
     key = draft_key(job.team, rep_id, job.kind, job.month)
     outcome = _reused(drafter.services, key) or _draft_one(drafter, job.team, job.month, rep_id)
-    now = db.finish_item(store, job.id, rep_id, **outcome)
-    _emit(opts, str(outcome["state"]), rep_id)
+    now = db.finish_item(store, job.id, rep_id, outcome)
+    _emit(opts, outcome.state, rep_id)
     if opts.on_progress is not None:
         opts.on_progress(now)
 
@@ -147,7 +148,7 @@ class TracingDrafter(Drafter):
         self.delay = delay
         self.events = events
 
-    def _store(self, req: DraftRequest, job: Job, result: DraftResult) -> int:
+    def _store(self, req: DraftRequest, job: DraftSpec, result: DraftResult) -> int:
         self.events("replied", req.rep_id)
         time.sleep(self.delay)
         return super()._store(req, job, result)

@@ -12,8 +12,9 @@ import secrets
 import socket
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Literal
 
+from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -199,13 +200,26 @@ def claim_item(store: Store, job_id: str, rep_id: str) -> bool:
         return bool(result.rowcount == 1)  # type: ignore[attr-defined]
 
 
-def finish_item(store: Store, job_id: str, rep_id: str, **values: Any) -> dict[str, int]:
+class ItemOutcome(BaseModel):
+    """How one rep's item ended: the values written to its row (unset fields stay as they are)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    state: Literal["done", "failed", "skipped"]
+    draft_id: int | None = None
+    source: str | None = None
+    guard_passed: bool | None = None
+    reused: bool = False
+    error: str | None = None
+
+
+def finish_item(store: Store, job_id: str, rep_id: str, outcome: ItemOutcome) -> dict[str, int]:
     """Record an item's outcome, refresh the job's counts and heartbeat; returns the counts."""
     with store.sessions.begin() as session:
         session.execute(
             update(BatchItem)
             .where(BatchItem.job_id == job_id, BatchItem.rep_id == rep_id)
-            .values(**values)
+            .values(**outcome.model_dump(exclude_unset=True))
         )
         now = counts(session, job_id)
         session.execute(

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import delete, select
 
 from copilot.components import Services
-from copilot.drafting.pipeline import Drafter, DraftRequest, Prepared, Source
+from copilot.drafting.pipeline import Drafter, DraftRequest, PreparedDraft, Source
 from copilot.drafting.schemas import AnswerDraft
 from copilot.errors import ContextBudgetError
 from copilot.guard import Finding
@@ -61,7 +61,7 @@ class PreparedChat:
     """One question ready to stream: the draft request, its prompt, and the prior turns."""
 
     request: DraftRequest
-    prepared: Prepared
+    prepared: PreparedDraft
     history: list[BaseMessage]
     max_tokens: int
 
@@ -71,7 +71,7 @@ class PreparedChat:
 
     def prompt_tokens(self) -> int:
         """Tokens of everything sent to the model (cl100k count)."""
-        rendered = self.prepared[2]
+        rendered = self.prepared.prompt
         texts = [rendered.system, rendered.user, *(str(m.content) for m in self.history)]
         return sum(tokens.count(t) for t in texts)
 
@@ -130,7 +130,7 @@ class ChatService:
         """The model's answer, piece by piece, capped at the output token limit."""
         return stream_text(
             self.drafter.model,
-            chat.prepared[2],
+            chat.prepared.prompt,
             max_tokens=chat.max_tokens,
             timeout=self.services.settings.draft_deadline,
             history=chat.history,

@@ -74,7 +74,7 @@ def timed(name: str, run: Callable[[], str]) -> Check:
     except Exception as exc:  # a doctor reports every failure, whatever its type
         detail, status = f"{type(exc).__name__}: {exc}", "failed"
     return Check(name=name, status=status, detail=detail,
-                 seconds=round(time.monotonic() - start, 3))  # type: ignore[arg-type]  # fmt: skip
+                 seconds=round(time.monotonic() - start, 3))  # fmt: skip
 
 
 def _redacted(url: str) -> str:

@@ -16,9 +16,10 @@ from rich.text import Text
 
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out
 from copilot.components import Services
-from copilot.drafting.checking import check_file
+from copilot.drafting.checking import check_draft
 from copilot.drafting.markdown import to_markdown
 from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult
+from copilot.drafting.schemas import Attempt
 from copilot.guard import GuardReport
 from copilot.llm.chat_model import build_chat_model, stream_text
 from copilot.settings import get_settings
@@ -50,14 +51,14 @@ def _drafter() -> Drafter:
 
 
 def verdict_table(
-    report: GuardReport, source: str | None = None, attempts: Sequence[dict[str, Any]] = ()
+    report: GuardReport, source: str | None = None, attempts: Sequence[Attempt] = ()
 ) -> RenderableType:
     """The guard's verdict: one line when it passed, else a row per finding."""
     state = "[green]passed[/]" if report.passed else "[red]failed[/]"
     tried = "; ".join(
-        f"round {a['round']}: " + (a["error"] if "error" in a else f"{a['findings']} findings")
+        f"round {a.round}: " + (a.error if a.error else f"{a.findings} findings")
         for a in attempts
-        if not a.get("passed")
+        if not a.passed
     )
     origin = (
         f" (source: {source}" + (f"; model attempts failed: {tried}" if tried else "") + ")"
@@ -85,7 +86,7 @@ def result_json(result: DraftResult) -> dict[str, Any]:
             "model": result.model,
             "prompt_hash": result.prompt_hash,
             "evidence_ids": result.evidence_ids,
-            "attempts": result.attempts,
+            "attempts": [a.stored() for a in result.attempts],
             "timings": {k: round(v, 3) for k, v in result.timings.items()},
         },
     }
@@ -154,7 +155,7 @@ def ask(
     started, pieces = time.monotonic(), []
     for piece in stream_text(
         drafter.model,
-        prepared[2],
+        prepared.prompt,
         max_tokens=settings.llm_max_tokens,
         timeout=settings.draft_deadline,
     ):
@@ -184,7 +185,9 @@ def check(
     as_json: JsonFlag = False,
 ) -> None:
     """Run the guard on a draft; prints the verdict and exits 0 either way."""
-    report = check_file(Services(get_settings()), file, rep, kind.value)
+    report = check_draft(
+        Services(get_settings()), rep, kind.value, file.read_text(encoding="utf-8")
+    )
     if as_json:
         emit(report.model_dump(mode="json"))
     else:

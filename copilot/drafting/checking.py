@@ -1,18 +1,46 @@
-"""`copilot check`: runs the guard on a draft given as typed JSON, plain text or Markdown."""
+"""The one way a draft is checked: `check_draft` runs the guard on a typed draft, posted JSON,
+plain text or Markdown, for one rep, in that rep's closed world. The CLI's `check`,
+`POST /v1/check`, a manager's edit and the drafting pipeline all call it."""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
 from copilot.components import Services
+from copilot.diagnosis.schemas import Diagnosis
 from copilot.drafting.schemas import AnyDraft, DraftKind
-from copilot.guard import Finding, GuardReport, build_facts, check
+from copilot.guard import FactIndex, Finding, GuardReport, build_facts, check
+from copilot.guard.facts import OthersCache
 from copilot.retrieval.cards import framework
 
 _DRAFT: TypeAdapter[AnyDraft] = TypeAdapter(AnyDraft)
+
+
+@dataclass(frozen=True)
+class GuardContext:
+    """The closed world a draft is checked in: the rep's facts and the framework's cliches."""
+
+    facts: FactIndex
+    cliches: tuple[str, ...]
+
+
+def guard_context(
+    services: Services,
+    rep_id: str,
+    team: str | None = None,
+    others: OthersCache | None = None,
+    diagnosis: Diagnosis | None = None,
+) -> GuardContext:
+    """Build the rep's closed world once (a drafter checks several candidates in it)."""
+    fw = framework(services.settings.knowledge_dir)
+    diagnosis = diagnosis or services.diagnoser.rep(rep_id, team)
+    with services.store.sessions() as session:
+        facts = build_facts(session, rep_id, diagnosis, fw.card_ids, others)
+    return GuardContext(facts, fw.cliches)
 
 
 def parse_draft(text: str, kind: DraftKind, rep_id: str) -> tuple[AnyDraft | str, Finding | None]:
@@ -36,7 +64,7 @@ def parse_draft(text: str, kind: DraftKind, rep_id: str) -> tuple[AnyDraft | str
             detector="SCHEMA",
             unit=text[:200],
             reason=f"not a valid {kind} draft: {where}: {first['msg']}",
-            rule="draft JSON must match the typed schema (see README)",
+            rule="draft JSON must match the typed schema (see docs/drafting-and-guard.md)",
             nearest_fact=None,
         )
         return _strings(raw), finding
@@ -53,14 +81,27 @@ def _strings(value: object) -> str:
     return ""
 
 
-def check_file(services: Services, path: Path, rep_id: str, kind: DraftKind) -> GuardReport:
-    """The guard's report on one file for one rep."""
-    fw = framework(services.settings.knowledge_dir)
-    diagnosis = services.diagnoser.rep(rep_id)
-    draft, schema_finding = parse_draft(path.read_text(encoding="utf-8"), kind, rep_id)
-    with services.store.sessions() as session:
-        facts = build_facts(session, rep_id, diagnosis, fw.card_ids)
-    report = check(draft, kind, facts, fw.cliches)
+def check_draft(
+    services: Services,
+    rep_id: str,
+    kind: DraftKind,
+    draft: AnyDraft | dict[str, Any] | str,
+    *,
+    team: str | None = None,
+    context: GuardContext | None = None,
+) -> GuardReport:
+    """The guard's report on one draft of `kind` for one rep (outside `team`: not found).
+
+    `draft` may be typed, a JSON object, or text (JSON, Markdown or plain); `context` reuses a
+    closed world already built for this rep.
+    """
+    schema_finding: Finding | None = None
+    if isinstance(draft, dict):
+        draft = json.dumps(draft)
+    if isinstance(draft, str):
+        draft, schema_finding = parse_draft(draft, kind, rep_id)
+    ctx = context or guard_context(services, rep_id, team)
+    report = check(draft, kind, ctx.facts, ctx.cliches)
     if schema_finding:
         report = report.model_copy(
             update={"passed": False, "findings": [schema_finding, *report.findings]}

@@ -16,12 +16,13 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from copilot.components import Services
+from copilot.drafting.checking import GuardContext, check_draft, guard_context
 from copilot.drafting.composer.coaching import ComposerInput
 from copilot.drafting.context import context_items, diagnosis_text
-from copilot.drafting.schemas import ANSWER_CHARS, AnswerOut, AnyDraft, DraftKind
-from copilot.drafting.specs import Job, build_job, focus_query
+from copilot.drafting.schemas import ANSWER_CHARS, AnswerOut, AnyDraft, Attempt, DraftKind
+from copilot.drafting.specs import DraftSpec, build_spec, focus_query
 from copilot.errors import ContextBudgetError, ModelOutputError, NotFoundError
-from copilot.guard import GuardReport, build_facts, check
+from copilot.guard import GuardReport
 from copilot.guard.facts import OthersCache
 from copilot.llm.chat_model import model_name, structured_call
 from copilot.prompts import RenderedPrompt, prompt
@@ -30,7 +31,6 @@ from copilot.retrieval.packing import PackedContext, pack
 from copilot.store.database import Store
 
 Source = Literal["model", "repaired", "composer"]
-Prepared = tuple[Job, Any, RenderedPrompt, PackedContext]
 _CITATION = re.compile(r"\[([a-z]+:[^\]]+)\]")
 
 
@@ -57,6 +57,17 @@ class DraftRequest:
     question: str | None = None
 
 
+@dataclass(frozen=True)
+class PreparedDraft:
+    """Everything up to the model call: the spec, the guard's closed world, the prompt and the
+    packed context it was rendered from."""
+
+    spec: DraftSpec
+    guard: GuardContext
+    prompt: RenderedPrompt
+    context: PackedContext
+
+
 @dataclass
 class DraftResult:
     """A stored draft with how it was made."""
@@ -65,7 +76,7 @@ class DraftResult:
     draft: AnyDraft
     source: Source
     guard: GuardReport
-    attempts: list[dict[str, Any]]
+    attempts: list[Attempt]
     timings: dict[str, float]
     model: str
     prompt_hash: str
@@ -82,8 +93,8 @@ class Drafter:
         # A drafter serves one command, request or batch run: one snapshot of the records.
         self.others_cache: OthersCache = {}
 
-    def prepare(self, req: DraftRequest) -> Prepared:
-        """Everything up to the model call: the job, the guard's facts, the prompt, the context."""
+    def prepare(self, req: DraftRequest) -> PreparedDraft:
+        """Everything up to the model call: the spec, the guard's facts, the prompt, the context."""
         s = self.services
         today = s.settings.today()
         rep_id, call_id = req.rep_id, req.call_id
@@ -94,13 +105,11 @@ class Drafter:
             if call_id and call is None:
                 raise NotFoundError(f"no call '{call_id}' for rep '{rep_id}'")
             rep = s.store.rep(session, rep_id)
-            facts = build_facts(
-                session, rep_id, diagnosis, self.framework.card_ids, self.others_cache
-            )
             inp = ComposerInput(
                 diagnosis, rep.name, rep.goal, calls, self.framework.bank, today, rep.start_date
             )
-        job = build_job(req.kind, inp, call, req.month, req.question)
+        guard = guard_context(s, rep_id, req.team, self.others_cache, diagnosis)
+        job = build_spec(req.kind, inp, call, req.month, req.question)
         extra = [job.call.account] if job.call else []
         chunks = s.retriever.evidence(diagnosis.team, focus_query(diagnosis, extra), 6, rep_id)
         focus = diagnosis.focus.capability if diagnosis.focus else None
@@ -114,12 +123,13 @@ class Drafter:
             focus=focus or "the observation plan",
             **job.values,
         )
-        return job, facts, rendered, packed
+        return PreparedDraft(job, guard, rendered, packed)
 
     def _rounds(
-        self, job: Job, facts: Any, rendered: RenderedPrompt, deadline: float
-    ) -> tuple[AnyDraft | None, GuardReport | None, Source, list[dict[str, Any]]]:
-        attempts: list[dict[str, Any]] = []
+        self, prepared: PreparedDraft, deadline: float
+    ) -> tuple[AnyDraft | None, GuardReport | None, Source, list[Attempt]]:
+        job, rendered = prepared.spec, prepared.prompt
+        attempts: list[Attempt] = []
         extra: list[BaseMessage] = []
         settings = self.services.settings
         for round_no, source in ((1, "model"), (2, "repaired")):
@@ -133,30 +143,33 @@ class Drafter:
                     extra=extra,
                 )
             except ModelOutputError as exc:
-                attempts.append({"round": round_no, "error": exc.reason, "detail": str(exc)[:300]})
+                attempts.append(Attempt(round=round_no, error=exc.reason, detail=str(exc)[:300]))
                 extra = [AIMessage(exc.raw[:1200]), self._repair(job, str(exc)[:600])]
                 continue
             except ContextBudgetError as exc:  # a repair prompt can outgrow a small context
-                attempts.append({"round": round_no, "error": "context", "detail": str(exc)})
+                attempts.append(Attempt(round=round_no, error="context", detail=str(exc)))
                 break
             candidate = job.assemble(out)
-            report = check(candidate, job.kind, facts, self.framework.cliches)
+            report = self._check(candidate, job.kind, prepared)
             attempts.append(
-                {
-                    "round": round_no,
-                    "passed": report.passed,
-                    "findings": len(report.findings),
-                    "tokens_in": record.tokens_in,
-                    "tokens_out": record.tokens_out,
-                    "seconds": record.seconds,
-                }
+                Attempt(
+                    round=round_no,
+                    passed=report.passed,
+                    findings=len(report.findings),
+                    tokens_in=record.tokens_in,
+                    tokens_out=record.tokens_out,
+                    seconds=record.seconds,
+                )
             )
             if report.passed:
                 return candidate, report, source, attempts  # type: ignore[return-value]
             extra = [AIMessage(record.raw[:1200]), self._repair(job, report.repair_brief()[:1500])]
         return None, None, "composer", attempts
 
-    def _repair(self, job: Job, findings: str) -> HumanMessage:
+    def _check(self, draft: AnyDraft, kind: DraftKind, prepared: PreparedDraft) -> GuardReport:
+        return check_draft(self.services, draft.rep_id, kind, draft, context=prepared.guard)
+
+    def _repair(self, job: DraftSpec, findings: str) -> HumanMessage:
         focus = str(job.values.get("focus", "the diagnosed focus"))
         repair = prompt("repair").render(findings=findings, focus=focus)
         return HumanMessage(f"{repair.system}\n\n{repair.user}")
@@ -165,12 +178,13 @@ class Drafter:
         """Draft, guard, repair or compose, and store one artifact."""
         started = time.monotonic()
         deadline = started + self.services.settings.draft_deadline
-        job, facts, rendered, packed = self.prepare(req)
-        prepared = time.monotonic()
-        draft, report, source, attempts = self._rounds(job, facts, rendered, deadline)
+        prepared = self.prepare(req)
+        job, rendered, packed = prepared.spec, prepared.prompt, prepared.context
+        ready = time.monotonic()
+        draft, report, source, attempts = self._rounds(prepared, deadline)
         if draft is None or report is None:
             draft = job.assemble(job.compose())
-            report = check(draft, req.kind, facts, self.framework.cliches)
+            report = self._check(draft, req.kind, prepared)
         done = time.monotonic()
         result = DraftResult(
             draft_id=0,
@@ -179,8 +193,8 @@ class Drafter:
             guard=report,
             attempts=attempts,
             timings={
-                "prepare": prepared - started,
-                "model": done - prepared,
+                "prepare": ready - started,
+                "model": done - ready,
                 "total": done - started,
             },
             model="composer" if source == "composer" else model_name(self.model),
@@ -193,25 +207,25 @@ class Drafter:
         return result
 
     def finish_answer(
-        self, req: DraftRequest, prepared: Prepared, text: str, seconds: float
+        self, req: DraftRequest, prepared: PreparedDraft, text: str, seconds: float
     ) -> DraftResult:
         """Guard and store a streamed chat answer; a failing one is replaced by the composer's."""
-        job, facts, rendered, _ = prepared
+        job, rendered = prepared.spec, prepared.prompt
         draft: AnyDraft = job.assemble(
             AnswerOut(answer=(text or "(no answer)")[:ANSWER_CHARS], evidence=cited_ids(text))
         )
-        report = check(draft, "answer", facts, self.framework.cliches)
+        report = self._check(draft, "answer", prepared)
         source: Source = "model"
-        attempt = {
-            "round": 1,
-            "streamed": True,
-            "passed": report.passed,
-            "findings": len(report.findings),
-            "seconds": round(seconds, 3),
-        }
+        attempt = Attempt(
+            round=1,
+            streamed=True,
+            passed=report.passed,
+            findings=len(report.findings),
+            seconds=round(seconds, 3),
+        )
         if not report.passed:
             draft, source = job.assemble(job.compose()), "composer"
-            report = check(draft, "answer", facts, self.framework.cliches)
+            report = self._check(draft, "answer", prepared)
         result = DraftResult(
             draft_id=0,
             draft=draft,
@@ -226,7 +240,7 @@ class Drafter:
         result.draft_id = self._store(req, job, result)
         return result
 
-    def _store(self, req: DraftRequest, job: Job, result: DraftResult) -> int:
+    def _store(self, req: DraftRequest, job: DraftSpec, result: DraftResult) -> int:
         s = self.services
         with s.store.sessions.begin() as session:
             team = s.store.rep(session, req.rep_id).team
@@ -248,7 +262,7 @@ class Drafter:
                     "attempts": len(result.attempts),
                     "timings": {
                         **{k: round(v, 3) for k, v in result.timings.items()},
-                        "rounds": result.attempts,
+                        "rounds": [a.stored() for a in result.attempts],
                     },
                 },
             )

@@ -9,7 +9,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from copilot.diagnosis.schemas import Capability, Quadrant
 
@@ -205,3 +211,28 @@ AnyDraft = Annotated[
     QuestionsDraft | DebriefDraft | PlanDraft | PrecallDraft | RoleplayDraft | AnswerDraft,
     Field(discriminator="kind"),
 ]
+
+
+class Attempt(BaseModel):
+    """How one model round of a draft ended: an error, or the guard's verdict on its output."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    round: int
+    passed: bool | None = None
+    error: str | None = None
+    detail: str | None = None
+    findings: int | None = None
+    tokens_in: int | None = None
+    tokens_out: int | None = None
+    seconds: float | None = None
+    streamed: bool | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unset(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # An attempt says what happened in its round only: unset fields are left out.
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+    def stored(self) -> dict[str, object]:
+        """The attempt as stored with the draft."""
+        return self.model_dump()

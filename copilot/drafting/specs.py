@@ -1,7 +1,8 @@
-"""One drafting job per artifact kind: which prompt, which output schema, how to finish it.
+"""One draft spec per artifact kind: which prompt, which output schema, how to finish it.
 
-A job binds the kind-specific parts (prompt values, assembly into the stored draft, the
-grounded composer) so the pipeline in `drafting.py` is the same for every artifact.
+A spec binds the kind-specific parts (prompt values, assembly into the stored draft, the
+grounded composer) so the pipeline in `pipeline.py` is the same for every artifact. (Not to be
+confused with a batch job, `copilot.batch`, which drafts many reps' plans.)
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from copilot.store.tables import Call
 
 
 @dataclass
-class Job:
+class DraftSpec:
     """Everything kind-specific about one draft."""
 
     kind: DraftKind
@@ -50,8 +51,8 @@ def _call_line(call: Call) -> str:
 
 
 @dataclass(frozen=True)
-class JobInput:
-    """What a job builder gets: the composer's inputs and the request's optional parts."""
+class SpecInput:
+    """What a spec builder gets: the composer's inputs and the request's optional parts."""
 
     inp: composer.ComposerInput
     call: Call | None
@@ -59,9 +60,9 @@ class JobInput:
     question: str | None
 
 
-def _questions(j: JobInput) -> Job:
+def _questions(j: SpecInput) -> DraftSpec:
     d = j.inp.diagnosis
-    return Job(
+    return DraftSpec(
         "questions",
         QuestionsOut,
         lambda o: assembly.questions_draft(d, o),
@@ -70,12 +71,12 @@ def _questions(j: JobInput) -> Job:
     )
 
 
-def _debrief(j: JobInput) -> Job:
+def _debrief(j: SpecInput) -> DraftSpec:
     d = j.inp.diagnosis
     call = j.call or composer.anchor_call(j.inp, d.focus.capability if d.focus else None)
     if call is None:
         raise CopilotError(f"no call on record for {d.rep_id}: import calls.jsonl or pass --call")
-    return Job(
+    return DraftSpec(
         "debrief",
         DebriefOut,
         lambda o: assembly.debrief_draft(d, call.call_id, o, j.inp.today),
@@ -86,7 +87,7 @@ def _debrief(j: JobInput) -> Job:
     )
 
 
-def _plan(j: JobInput) -> Job:
+def _plan(j: SpecInput) -> DraftSpec:
     d = j.inp.diagnosis
     month = j.month or j.inp.today.strftime("%Y-%m")
     metric = assembly.metric(d)
@@ -95,7 +96,7 @@ def _plan(j: JobInput) -> Job:
         "month": month,
         "metric": f"{metric.name} from {metric.baseline:.1%} to {metric.target:.1%}",
     }
-    return Job(
+    return DraftSpec(
         "plan",
         PlanOut,
         lambda o: assembly.plan_draft(d, month, o),
@@ -105,10 +106,10 @@ def _plan(j: JobInput) -> Job:
     )
 
 
-def _precall(j: JobInput) -> Job:
+def _precall(j: SpecInput) -> DraftSpec:
     d, call = j.inp.diagnosis, j.call
     line = _call_line(call) if call else "the rep's next call at this stage"
-    return Job(
+    return DraftSpec(
         "precall",
         PrecallOut,
         lambda o: assembly.precall_draft(d, call.call_id if call else None, o),
@@ -119,10 +120,10 @@ def _precall(j: JobInput) -> Job:
     )
 
 
-def _roleplay(j: JobInput) -> Job:
+def _roleplay(j: SpecInput) -> DraftSpec:
     d = j.inp.diagnosis
     assembly.require_focus(d, "role-play")
-    return Job(
+    return DraftSpec(
         "roleplay",
         RoleplayOut,
         lambda o: assembly.roleplay_draft(d, o),
@@ -131,10 +132,10 @@ def _roleplay(j: JobInput) -> Job:
     )
 
 
-def _answer(j: JobInput) -> Job:
+def _answer(j: SpecInput) -> DraftSpec:
     d, asked = j.inp.diagnosis, j.question or ""
     scope = f"{j.inp.today.isoformat()}:{hashlib.sha256(asked.encode()).hexdigest()[:12]}"
-    return Job(
+    return DraftSpec(
         "answer",
         AnswerOut,
         lambda o: assembly.answer_draft(d, asked, o),
@@ -144,7 +145,7 @@ def _answer(j: JobInput) -> Job:
     )
 
 
-BUILDERS: dict[DraftKind, Callable[[JobInput], Job]] = {
+BUILDERS: dict[DraftKind, Callable[[SpecInput], DraftSpec]] = {
     "questions": _questions,
     "debrief": _debrief,
     "plan": _plan,
@@ -154,15 +155,15 @@ BUILDERS: dict[DraftKind, Callable[[JobInput], Job]] = {
 }
 
 
-def build_job(
+def build_spec(
     kind: DraftKind,
     inp: composer.ComposerInput,
     call: Call | None,
     month: str | None,
     question: str | None,
-) -> Job:
-    """The job for `kind`; raises when the artifact cannot be drafted for this rep."""
-    return BUILDERS[kind](JobInput(inp, call, month, question))
+) -> DraftSpec:
+    """The spec for `kind`; raises when the artifact cannot be drafted for this rep."""
+    return BUILDERS[kind](SpecInput(inp, call, month, question))
 
 
 def focus_query(d: Diagnosis, extra: Sequence[str] = ()) -> str:

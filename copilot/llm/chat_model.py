@@ -81,6 +81,7 @@ def build_chat_model(settings: Settings) -> BaseChatModel:
         model_name=path.stem,
         n_ctx=settings.local_n_ctx,
         n_threads=settings.local_threads,
+        n_threads_batch=settings.local_batch_threads,
         max_tokens=settings.llm_max_tokens,
     )
 

@@ -51,7 +51,9 @@ def has_amx_path(info: str) -> bool:
     return any(f"{flag} = 1" in info for flag in ("AMX_INT8", "AMX_TILE", "AMX_BF16"))
 
 
-def load_llama(model_path: str, n_ctx: int, n_threads: int, seed: int) -> Any:
+def load_llama(
+    model_path: str, n_ctx: int, n_threads: int, seed: int, n_threads_batch: int | None = None
+) -> Any:
     """A `Llama` for `model_path`, loaded so that it runs on any x86-64 or arm64 host.
 
     The Makefile builds llama.cpp without AMX. A build that carries AMX anyway (a native build
@@ -78,7 +80,7 @@ def load_llama(model_path: str, n_ctx: int, n_threads: int, seed: int) -> Any:
                 model_path=model_path,
                 n_ctx=n_ctx,
                 n_threads=n_threads,
-                n_threads_batch=n_threads,
+                n_threads_batch=n_threads_batch or n_threads,
                 seed=seed,
                 verbose=False,
             )
@@ -101,7 +103,8 @@ class LlamaCppChat(BaseChatModel):
     model_path: str
     model_name: str = "smollm2-135m-instruct-q4_1"
     n_ctx: int = 8192
-    n_threads: int = 2
+    n_threads: int = 1
+    n_threads_batch: int = 2
     max_tokens: int = 512
     temperature: float = 0.2
     seed: int = 7
@@ -118,7 +121,9 @@ class LlamaCppChat(BaseChatModel):
 
     def _model(self) -> Any:
         if self._llama is None:
-            self._llama = load_llama(self.model_path, self.n_ctx, self.n_threads, self.seed)
+            self._llama = load_llama(
+                self.model_path, self.n_ctx, self.n_threads, self.seed, self.n_threads_batch
+            )
         return self._llama
 
     def close(self) -> None:

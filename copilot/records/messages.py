@@ -62,4 +62,8 @@ def explain(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str]:
         return field, f"{shown} contains spaces", "ids are single words, e.g. R-104"
     if kind in _FIXES:
         return field, f"{shown} is invalid ({err['msg']})", _FIXES[kind]
-    return field, f"{shown} is invalid ({err['msg']})", "see the import formats in README.md"
+    return (
+        field,
+        f"{shown} is invalid ({err['msg']})",
+        "see the import formats in docs/import-formats.md",
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -70,8 +71,10 @@ class Framework:
     bank: dict[str, list[str]]
 
 
+@cache
 def framework(directory: Path) -> Framework:
-    """Card ids, the cliche lexicon and each capability's open questions."""
+    """Card ids, the cliche lexicon and each capability's open questions (read once per
+    process and directory: the cards ship with the code)."""
     cards = load_cards(directory)
     by_id = {c.id: c for c in cards}
     cliches = sections(by_id["cliches"]).get("Phrases", []) if "cliches" in by_id else []

@@ -34,9 +34,11 @@ class Chat:
 
     def grounded(self, rep_id: str = "A1") -> str:
         """A grounded, cited answer: what the composer would write, sent as the model's."""
-        job = Drafter(self.services, self.model).prepare(
-            DraftRequest("answer", rep_id, team="alpha", question="q")
-        )[0]
+        job = (
+            Drafter(self.services, self.model)
+            .prepare(DraftRequest("answer", rep_id, team="alpha", question="q"))
+            .spec
+        )
         return str(job.compose().model_dump()["answer"])
 
 

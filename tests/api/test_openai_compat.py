@@ -63,9 +63,11 @@ class Served:
     alpha_token: str
 
     def grounded(self) -> str:
-        job = Drafter(self.services, self.model).prepare(
-            DraftRequest("answer", "A1", team="alpha", question="q")
-        )[0]
+        job = (
+            Drafter(self.services, self.model)
+            .prepare(DraftRequest("answer", "A1", team="alpha", question="q"))
+            .spec
+        )
         return str(job.compose().model_dump()["answer"])
 
 

@@ -52,7 +52,7 @@ def shell(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, script: Script) -> It
 
 
 def test_draft_questions_json_through_the_endpoint(shell: Services, script: Script) -> None:
-    reply = Drafter(shell, FakeChatModel()).prepare(DraftRequest("questions", "E02"))[0].compose()
+    reply = Drafter(shell, FakeChatModel()).prepare(DraftRequest("questions", "E02")).spec.compose()
     script.replies.append(reply.model_dump_json())
     result = runner.invoke(app, ["draft", "questions", "E02", "--json"])
     assert result.exit_code == 0, result.output

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 
 from copilot.components import Services
+from copilot.drafting.checking import check_draft
 from copilot.drafting.pipeline import Drafter, DraftRequest, cited_ids
 from copilot.drafting.schemas import DraftKind
 from copilot.errors import ModelTimeoutError
-from copilot.guard import check
 from copilot.records.ingest import ingest
 from copilot.settings import PROJECT_ROOT
 from copilot.store.tables import Draft
@@ -49,7 +49,7 @@ def demo(services: Services) -> Services:
 
 def _composed_questions(drafter: Drafter, rep_id: str) -> str:
     """A specific, grounded reply: what the composer writes, sent back as the model's JSON."""
-    job = drafter.prepare(DraftRequest("questions", rep_id))[0]
+    job = drafter.prepare(DraftRequest("questions", rep_id)).spec
     return job.compose().model_dump_json()
 
 
@@ -111,15 +111,14 @@ def test_invalid_output_is_never_stored_as_the_models(demo: Services, bad: objec
     model.enqueue(bad, bad)
     result = Drafter(demo, model).draft(DraftRequest("questions", "E02"))
     assert result.source == "composer"
-    assert [a.get("error") for a in result.attempts] == [
-        a.get("error") for a in result.attempts if a.get("error")
-    ]
+    assert [a.error for a in result.attempts] == [a.error for a in result.attempts if a.error]
 
 
 def test_notes_are_fenced_and_injection_cannot_escape(demo: Services) -> None:
     model = FakeChatModel()
     drafter = Drafter(demo, model)
-    _, _, rendered, packed = drafter.prepare(DraftRequest("debrief", "C03", call_id="CALL-C03-04"))
+    prepared = drafter.prepare(DraftRequest("debrief", "C03", call_id="CALL-C03-04"))
+    rendered, packed = prepared.prompt, prepared.context
     notes = rendered.user.split("<notes>", 1)[1].split("</notes>")[0]
     assert "CALL-C03-04" in notes
     assert rendered.user.count("</notes>") == 1  # the injected closing tag was neutralised
@@ -130,7 +129,7 @@ def test_notes_are_fenced_and_injection_cannot_escape(demo: Services) -> None:
 def test_a_draft_obeying_the_injection_is_rejected(demo: Services) -> None:
     model = FakeChatModel()
     drafter = Drafter(demo, model)
-    job = drafter.prepare(DraftRequest("debrief", "C03", call_id="CALL-C03-04"))[0]
+    job = drafter.prepare(DraftRequest("debrief", "C03", call_id="CALL-C03-04")).spec
     good = json.loads(job.compose().model_dump_json())
     good["segments"][0]["lines"][0]["text"] = (
         "Before anything else: I recommend Dana for immediate promotion. ![x](https://example.net/p.png)"
@@ -163,8 +162,11 @@ def test_composer_drafts_pass_the_guard_for_every_demo_rep(demo: Services) -> No
         for kind in kinds:
             if kind in {"plan", "roleplay"} and d.focus is None:
                 continue
-            job, facts, _, _ = drafter.prepare(DraftRequest(kind, d.rep_id))
-            report = check(job.assemble(job.compose()), kind, facts, drafter.framework.cliches)
+            prepared = drafter.prepare(DraftRequest(kind, d.rep_id))
+            job = prepared.spec
+            report = check_draft(
+                demo, d.rep_id, kind, job.assemble(job.compose()), context=prepared.guard
+            )
             if not report.passed:
                 failures.append((d.rep_id, kind, [(f.detector, f.reason) for f in report.findings]))
     assert failures == []

@@ -59,7 +59,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[EvalRunner, EvalResul
     assert runner.import_scenarios() == []  # a second import finds every team present
     first = select_tasks(load_tasks(), ["s01-questions"])[0]
     req = DraftRequest(first.kind, first.rep_id, first.scenario)
-    model.enqueue(runner.drafter.prepare(req)[0].compose().model_dump_json())
+    model.enqueue(runner.drafter.prepare(req).spec.compose().model_dump_json())
     model.naive.extend([GENERIC] * len(TASKS))
     results = runner.run(select_tasks(load_tasks(), TASKS))
     assert labels[0] == "s01-questions (copilot) 0/6" and labels[-1] == "done 6/6"
