@@ -89,10 +89,10 @@ def _model_file(settings: Settings) -> Path:
     return settings.local_model_path or smollm2_path()
 
 
-def _local_model(settings: Settings, path: Path) -> str:
+def local_model(settings: Settings, path: Path, probe: str = PROBE) -> str:
     """Generate from the embedded model in a child process, so a native crash is reported."""
     done = subprocess.run(  # noqa: S603 - our own interpreter and module, no shell
-        [sys.executable, "-c", PROBE, str(path), str(settings.local_threads)],
+        [sys.executable, "-c", probe, str(path), str(settings.local_threads)],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     if done.returncode < 0:
@@ -158,7 +158,7 @@ def diagnose_installation(settings: Settings) -> Report:
     if endpoint:
         checks.append(timed("model endpoint", lambda: _endpoint(settings)))
     elif model.is_file():
-        checks.append(timed("embedded model", lambda: _local_model(settings, model)))
+        checks.append(timed("embedded model", lambda: local_model(settings, model)))
     checks += [
         timed("database", lambda: _database(settings)),
         timed("vector store", lambda: _vectors(settings)),

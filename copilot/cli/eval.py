@@ -2,7 +2,7 @@
 results.json, junit.xml and report.html, and gate on the committed baseline.
 
 `--rescore` re-applies `evals/thresholds.yaml` to a stored results.json with no model and no
-import. The lead registers `eval_command` in `cli.py`.
+import. `cli/main.py` registers `eval_command`.
 """
 
 from __future__ import annotations
@@ -11,22 +11,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from langchain_core.language_models.chat_models import BaseChatModel
 from rich.table import Table
 
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out, progress
-from copilot.components import Services
-from copilot.evals.cases import Task, eval_settings, load_tasks
 from copilot.evals.gate import BASELINE, GateReport, compare, load_baseline, write_baseline
 from copilot.evals.junit import write_junit
 from copilot.evals.report import SUMMARY_ROWS, write_report
 from copilot.evals.results import ARMS, Arm, DetectorRow, EvalResults
-from copilot.evals.runner import EvalRunner, select_tasks
 from copilot.evals.thresholds import apply, load_thresholds
-from copilot.llm.chat_model import build_chat_model
+
+if TYPE_CHECKING:  # the run's modules load the model stack: imported where a run needs them
+    from langchain_core.language_models.chat_models import BaseChatModel
+
+    from copilot.components import Services
+    from copilot.evals.cases import Task
 
 
 class BaselineArm(StrEnum):
@@ -83,6 +84,11 @@ def eval_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Score the copilot (and a naive baseline) on the eval scenarios; gate on the baseline."""
+    from copilot.components import Services
+    from copilot.evals.cases import eval_settings, load_tasks
+    from copilot.evals.runner import select_tasks
+    from copilot.llm.chat_model import build_chat_model
+
     if rescore is not None:
         results = EvalResults.load(rescore)
         results = apply(results, load_thresholds())
@@ -108,6 +114,8 @@ def run_eval(
     services: Services, model: BaseChatModel, tasks: list[Task], arms: list[Arm]
 ) -> EvalResults:
     """Import the scenarios and run the tasks, with a progress bar over tasks x arms."""
+    from copilot.evals.runner import EvalRunner
+
     runner = EvalRunner(services, model, load_thresholds(), arms)
     with progress() as bar:
         step = bar.add_task("importing the scenarios", total=None)
@@ -122,6 +130,8 @@ def run_eval(
 
 def recheck_eval(services: Services, model: BaseChatModel, stored: EvalResults) -> EvalResults:
     """Stored drafts re-scored by today's detectors and thresholds (the model is never called)."""
+    from copilot.evals.runner import EvalRunner
+
     runner = EvalRunner(services, model, load_thresholds(), stored.meta.arms)
     with progress() as bar:
         bar.add_task("importing the scenarios, then re-checking the drafts", total=None)

@@ -4,25 +4,20 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markdown import Markdown
 
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out, progress
 from copilot.cli.drafting import ask, check, draft_app, verdict_table
 from copilot.cli.eval import eval_command
 from copilot.cli.plans import plans
-from copilot.cli.render import diagnosis_view, ingest_table, reps_table
 from copilot.cli.service import serve, token_app
-from copilot.components import Services
-from copilot.drafting.markdown import to_markdown
-from copilot.drafting.pipeline import Drafter, DraftRequest
-from copilot.drafting.schemas import DraftKind
-from copilot.llm.chat_model import build_chat_model, model_name
-from copilot.records.dataset import dataset_settings
-from copilot.records.ingest import IngestReport, ingest
-from copilot.settings import get_settings
+from copilot.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from copilot.components import Services
+    from copilot.records.ingest import IngestReport
 
 app = typer.Typer(
     help="Sales-coaching copilot: diagnoses and coaching drafts grounded in each rep's record.",
@@ -45,6 +40,13 @@ class KindChoice(StrEnum):
     sessions = "sessions"
 
 
+def _services(settings: Settings | None = None) -> Services:
+    """The app's components; imported here so that `--help` loads none of them."""
+    from copilot.components import Services
+
+    return Services(settings or get_settings())
+
+
 def _init(services: Services) -> int:
     with progress() as bar:
         task = bar.add_task("indexing knowledge cards and call notes", total=None)
@@ -59,6 +61,8 @@ def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> I
         def tick(_stage: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
+        from copilot.records.ingest import ingest
+
         return ingest(services.store, services.indexer, files, kind.value if kind else None, tick)
 
 
@@ -66,7 +70,7 @@ def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> I
 @errors_to_exit
 def init() -> None:
     """Create the schema, index the knowledge cards and re-index stored calls (safe to re-run)."""
-    services = Services(get_settings())
+    services = _services()
     embedded = _init(services)
     err.print(f"ready: {services.settings.data_dir} ({embedded} chunks embedded)")
 
@@ -83,7 +87,7 @@ def ingest_command(
     as_json: JsonFlag = False,
 ) -> None:
     """Import canonical files; all-or-nothing, and re-importing the same file changes nothing."""
-    services = Services(get_settings())
+    services = _services()
     services.store.create_schema()
     report = _ingest(services, files, kind)
     if as_json:
@@ -96,6 +100,8 @@ def ingest_command(
             }
         )
     else:
+        from copilot.cli.render import ingest_table
+
         out.print(ingest_table(report))
 
 
@@ -106,7 +112,7 @@ def reps(
     as_json: JsonFlag = False,
 ) -> None:
     """List reps with quadrant and focus, in coaching-priority order."""
-    services = Services(get_settings())
+    services = _services()
     services.store.create_schema()
     found = services.diagnoser.team(team)
     if as_json:
@@ -129,6 +135,8 @@ def reps(
             ]
         )
     else:
+        from copilot.cli.render import reps_table
+
         out.print(reps_table(found))
 
 
@@ -139,12 +147,14 @@ def diagnose(
     as_json: JsonFlag = False,
 ) -> None:
     """Diagnose one rep: quadrant, funnel gaps, the single focus (or abstention) and evidence."""
-    services = Services(get_settings())
+    services = _services()
     services.store.create_schema()
     diagnosis = services.diagnoser.rep(rep_id)
     if as_json:
         emit(diagnosis.model_dump(mode="json"))
     else:
+        from copilot.cli.render import diagnosis_view
+
         out.print(diagnosis_view(diagnosis))
 
 
@@ -158,7 +168,7 @@ def search(
     as_json: JsonFlag = False,
 ) -> None:
     """Semantic search over a team's call notes (the retrieval the drafts use)."""
-    hits = Services(get_settings()).retriever.evidence(team, query, k, rep)
+    hits = _services().retriever.evidence(team, query, k, rep)
     if as_json:
         emit([h.model_dump() for h in hits])
         return
@@ -172,9 +182,18 @@ def search(
 @errors_to_exit
 def demo() -> None:
     """Set up, load the demo teams, print their diagnoses and draft for the top-priority rep."""
+    from rich.markdown import Markdown
+
+    from copilot.cli.render import diagnosis_view, ingest_table, reps_table
+    from copilot.drafting.markdown import to_markdown
+    from copilot.drafting.pipeline import Drafter, DraftRequest
+    from copilot.drafting.schemas import DraftKind
+    from copilot.llm.chat_model import build_chat_model, model_name
+    from copilot.records.dataset import dataset_settings
+
     base = get_settings()
     settings = dataset_settings(base, base.demo_dir)
-    services = Services(settings)
+    services = _services(settings)
     err.print(f"data directory: {settings.data_dir}; the demo is read as of {settings.today()}")
     _init(services)
     files = sorted(p for p in settings.demo_dir.iterdir() if p.suffix in {".csv", ".jsonl"})
@@ -218,6 +237,8 @@ def doctor(as_json: JsonFlag = False) -> None:
         emit(report.model_dump() | {"healthy": report.healthy})
     else:
         facts = Table.grid(padding=(0, 2))
+        facts.add_column(style="bold", no_wrap=True)
+        facts.add_column(overflow="fold")
         for field in ("python", "platform", "cpu", "cpu_flags", "llama_cpp", "model_file",
                       "model_sha256", "data_dir", "database", "vectors", "endpoint"):  # fmt: skip
             value = getattr(report, field)

@@ -8,25 +8,26 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from copilot.batch import queue as db
-from copilot.batch.engine import Progress, RunOptions, run_job
-from copilot.batch.views import BatchDetail, change_text, detail
 from copilot.cli.console import JsonFlag, emit, errors_to_exit, out, progress
-from copilot.components import Services
-from copilot.drafting.pipeline import Drafter
-from copilot.llm.chat_model import build_chat_model
 from copilot.settings import get_settings
+
+if TYPE_CHECKING:  # the batch engine loads the model stack: imported where a run needs it
+    from copilot.batch.engine import Progress
+    from copilot.batch.views import BatchDetail
+    from copilot.components import Services
 
 _STATE = {"done": "green", "skipped": "yellow", "failed": "red"}
 
 
 def summary_table(view: BatchDetail) -> Table:
     """One row per rep: state, source, guard, focus, change since last month's plan."""
+    from copilot.batch.views import change_text
+
     table = Table(
         "rep",
         "state",
@@ -49,6 +50,8 @@ def summary_table(view: BatchDetail) -> Table:
 
 def _watch(services: Services, job_id: str, update: Progress) -> None:
     """Follow a job another live process is running until it stops."""
+    from copilot.batch import queue as db
+
     while True:
         with services.store.sessions() as session:
             job = db.get_job(session, job_id)
@@ -71,8 +74,16 @@ def plans(
     as_json: JsonFlag = False,
 ) -> None:
     """Draft every rep's monthly plan; exits 1 if any rep failed (run again to retry them)."""
+    from copilot.batch import queue as db
+    from copilot.batch.engine import RunOptions, run_job
+    from copilot.batch.views import detail
+    from copilot.components import Services
+    from copilot.drafting.pipeline import Drafter
+    from copilot.llm.chat_model import build_chat_model
+
     if not re.fullmatch(db.MONTH_PATTERN, month):
         raise typer.BadParameter("use YYYY-MM, e.g. 2026-12", param_hint="--month")
+
     services = Services(get_settings())
     services.store.create_schema()
     job, _ = db.submit(services.store, team, month, concurrency=concurrency)

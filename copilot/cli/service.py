@@ -5,12 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-import uvicorn
 
-from copilot.api.app import create_app
-from copilot.api.tokens import create_token
 from copilot.cli.console import JsonFlag, emit, errors_to_exit
-from copilot.components import Services
 from copilot.settings import get_settings
 
 token_app = typer.Typer(help="Managers' API tokens (bearer tokens scoped to one team).")
@@ -22,6 +18,11 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
     """Run the HTTP API under uvicorn; OpenAPI docs at /docs."""
+    import uvicorn
+
+    from copilot.api.app import create_app
+    from copilot.components import Services
+
     settings = get_settings()
     services = Services(settings)
     # Schema and knowledge cards before the first request, so a fresh data directory drafts
@@ -43,6 +44,9 @@ def create(
     as_json: JsonFlag = False,
 ) -> None:
     """Create a bearer token for a manager; it is printed once, on the last line."""
+    from copilot.api.tokens import create_token
+    from copilot.components import Services
+
     services = Services(get_settings())
     services.store.create_schema()
     token = create_token(services.store, manager, team)

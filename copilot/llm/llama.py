@@ -52,7 +52,12 @@ def has_amx_path(info: str) -> bool:
 
 
 def load_llama(
-    model_path: str, n_ctx: int, n_threads: int, seed: int, n_threads_batch: int | None = None
+    model_path: str,
+    n_ctx: int,
+    n_threads: int,
+    seed: int,
+    n_threads_batch: int | None = None,
+    extra_buffers: bool | None = None,
 ) -> Any:
     """A `Llama` for `model_path`, loaded so that it runs on any x86-64 or arm64 host.
 
@@ -61,11 +66,13 @@ def load_llama(
     repacked into the AMX extra buffer; `use_extra_bufts = False` keeps them in plain CPU
     buffers. `Llama()` does not take that model parameter, so the default parameters it reads
     are adjusted for the duration of the load (under a lock: only this seam loads models).
+    `extra_buffers` forces the choice (tests run the AMX hosts' path on any host).
     """
     lib = _import_llama_cpp()
     from llama_cpp import llama_cpp as capi
 
-    extra_buffers = not has_amx_path(system_info())
+    if extra_buffers is None:
+        extra_buffers = not has_amx_path(system_info())
     with _LOAD_LOCK:
         defaults = capi.llama_model_default_params
 
