@@ -6,7 +6,6 @@ from collections.abc import Callable
 from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
-from sqlalchemy import select
 
 from copilot.diagnosis.diagnoser import Diagnoser
 from copilot.retrieval.cards import load_cards
@@ -16,7 +15,6 @@ from copilot.retrieval.retriever import Retriever
 from copilot.retrieval.vectors import ChromaVectors, framework_collection, team_collection
 from copilot.settings import Settings
 from copilot.store.database import Store
-from copilot.store.tables import Call
 
 
 class Services:
@@ -67,7 +65,7 @@ class Services:
         with self.store.sessions() as session:
             for team in Store.teams(session):
                 reps = [r.rep_id for r in Store.reps(session, team)]
-                calls = session.scalars(select(Call).where(Call.rep_id.in_(reps))).all()
+                calls = Store.calls_of(session, reps)
                 team_chunks = [c for call in calls for c in self.indexer.call_chunks(call, team)]
                 collection = team_collection(team, self.indexer.embedder_id)
                 plans.append(self.indexer.plan(collection, team_chunks, None))

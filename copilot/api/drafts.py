@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path, Query
 from pydantic import TypeAdapter, ValidationError
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from copilot.api.deps import ApiError, CurrentManager, ServicesDep, StateDep
@@ -70,14 +69,14 @@ def draft_out(row: Draft, review: DraftReview | None) -> DraftOut:
 
 def owned_draft(session: Session, draft_id: int, team: str) -> Draft:
     """The team's draft; a missing and another team's draft fail the same way."""
-    row = session.get(Draft, draft_id)
+    row = Store.draft(session, draft_id)
     if row is None or row.team != team:
         raise NotFoundError(f"no draft {draft_id}")
     return row
 
 
 def _review(session: Session, draft_id: int) -> DraftReview:
-    review = session.get(DraftReview, draft_id)
+    review = Store.review(session, draft_id)
     if review is None:
         review = DraftReview(draft_id=draft_id)
         session.add(review)
@@ -107,7 +106,7 @@ def create_draft(
     )
     with services.store.sessions.begin() as session:
         # a re-drafted artifact is a new text: earlier approvals and edits no longer apply
-        session.execute(delete(DraftReview).where(DraftReview.draft_id == result.draft_id))
+        Store.clear_review(session, result.draft_id)
         return draft_out(owned_draft(session, result.draft_id, manager.team), None)
 
 
@@ -136,7 +135,7 @@ def list_drafts(
 def get_draft(draft_id: DraftId, manager: CurrentManager, services: ServicesDep) -> DraftOut:
     with services.store.sessions() as session:
         row = owned_draft(session, draft_id, manager.team)
-        return draft_out(row, session.get(DraftReview, draft_id))
+        return draft_out(row, Store.review(session, draft_id))
 
 
 @router.post(

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, UploadFile
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.api.deps import ApiError, CurrentManager, ServicesDep
@@ -23,7 +22,7 @@ from copilot.errors import ImportValidationError, RowError
 from copilot.records.ingest import IngestReport, ingest, parse_files
 from copilot.records.readers import ParsedFile
 from copilot.retrieval import tokens
-from copilot.store.tables import Rep
+from copilot.store.database import Store
 
 router = APIRouter(prefix="/v1", tags=["records"])
 # The scope check reads the reps table and the import writes it: one import at a time per
@@ -47,7 +46,7 @@ def scope_errors(
     session: Session, files: list[ParsedFile], team: str, limit: int
 ) -> list[RowError]:
     """Rows outside the caller's team, and transcripts over the token limit."""
-    owners = {r.rep_id: r.team for r in session.execute(select(Rep.rep_id, Rep.team))}
+    owners = Store.rep_teams(session)
     ours = {rep_id for rep_id, rep_team in owners.items() if rep_team == team}
     errors: list[RowError] = []
     for f in (f for f in files if f.kind == "reps"):

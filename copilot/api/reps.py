@@ -87,15 +87,8 @@ def rep_detail(
     with services.store.sessions() as session:
         rep = services.store.rep(session, rep_id, manager.team)
         calls = [
-            CallView(
-                call_id=c.call_id,
-                date=c.date,
-                account=c.account,
-                stage=c.stage,
-                source=c.source,
-                summary=c.summary,
-                manager_notes=c.manager_notes,
-                transcript=c.transcript if transcripts else None,
+            CallView.model_validate(c, from_attributes=True).model_copy(
+                update={} if transcripts else {"transcript": None}
             )
             for c in Store.calls(session, rep_id)
         ]
@@ -107,9 +100,7 @@ def rep_detail(
                 focus=s.focus,
                 notes=s.notes,
                 commitments=[
-                    CommitmentItem(
-                        commitment_id=c.commitment_id, text=c.text, due=c.due, status=c.status
-                    )
+                    CommitmentItem.model_validate(c, from_attributes=True)
                     for c in commitments
                     if c.session_id == s.session_id
                 ],

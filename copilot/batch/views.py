@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.batch import queue as db
 from copilot.drafting.pipeline import draft_key
+from copilot.store.database import Store
 from copilot.store.tables import BatchItem, BatchJob, Draft
 
 JobStatus = Literal["queued", "running", "done", "failed"]
@@ -174,10 +174,10 @@ def summary(job: BatchJob) -> BatchOut:
 
 def _result(session: Session, job: BatchJob, item: BatchItem) -> ItemResult:
     change = None
-    draft = session.get(Draft, item.draft_id) if item.draft_id is not None else None
+    draft = Store.draft(session, item.draft_id) if item.draft_id is not None else None
     if draft is not None:
         key = draft_key(job.team, item.rep_id, job.kind, previous_month(job.month))
-        before = session.scalars(select(Draft).where(Draft.idempotency_key == key)).first()
+        before = Store.draft_by_key(session, key)
         change = plan_change(before, draft.payload) if before is not None else None
     return ItemResult(
         rep_id=item.rep_id,

@@ -6,12 +6,21 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Engine, create_engine, delete, event, select
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from copilot.errors import NotFoundError
-from copilot.store.tables import Activity, Base, Call, CoachingSession, Commitment, Draft, Rep
+from copilot.store.tables import (
+    Activity,
+    Base,
+    Call,
+    CoachingSession,
+    Commitment,
+    Draft,
+    DraftReview,
+    Rep,
+)
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -94,8 +103,7 @@ class Store:
     @staticmethod
     def save_draft(session: Session, values: dict[str, Any]) -> Draft:
         """Insert a draft, or replace the one with the same idempotency key."""
-        key = values["idempotency_key"]
-        draft = session.scalars(select(Draft).where(Draft.idempotency_key == key)).first()
+        draft = Store.draft_by_key(session, values["idempotency_key"])
         if draft is None:
             draft = Draft(**values)
             session.add(draft)
@@ -104,6 +112,36 @@ class Store:
                 setattr(draft, name, value)
         session.flush()
         return draft
+
+    @staticmethod
+    def draft(session: Session, draft_id: int) -> Draft | None:
+        """One stored draft by id (any team: callers scope it)."""
+        return session.get(Draft, draft_id)
+
+    @staticmethod
+    def draft_by_key(session: Session, key: str) -> Draft | None:
+        """The stored draft with this idempotency key (team/rep/kind/scope)."""
+        return session.scalars(select(Draft).where(Draft.idempotency_key == key)).first()
+
+    @staticmethod
+    def review(session: Session, draft_id: int) -> DraftReview | None:
+        """A manager's review of a draft, if any."""
+        return session.get(DraftReview, draft_id)
+
+    @staticmethod
+    def clear_review(session: Session, draft_id: int) -> None:
+        """Forget a draft's review (its text was drafted anew)."""
+        session.execute(delete(DraftReview).where(DraftReview.draft_id == draft_id))
+
+    @staticmethod
+    def rep_teams(session: Session) -> dict[str, str]:
+        """Every rep id with its team (to tell a free id from another team's)."""
+        return {r.rep_id: r.team for r in session.execute(select(Rep.rep_id, Rep.team))}
+
+    @staticmethod
+    def calls_of(session: Session, rep_ids: Sequence[str]) -> Sequence[Call]:
+        """The calls of these reps."""
+        return session.scalars(select(Call).where(Call.rep_id.in_(rep_ids))).all()
 
     @staticmethod
     def drafts(session: Session, rep_id: str, kind: str | None = None) -> Sequence[Draft]:
