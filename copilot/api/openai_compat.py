@@ -5,20 +5,20 @@ talk to the copilot. The answer is the same grounded, guarded one as `POST /v1/r
 
 from __future__ import annotations
 
-import json
 import time
 import uuid
 from collections.abc import Iterator
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path, Request
-from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from fastapi.sse import EventSourceResponse, format_sse_event
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from copilot.api.chat import SSE_HEADERS, error_payload
+from copilot.api.chat import StreamError, error_payload
 from copilot.api.deps import ApiError, CurrentManager, ServicesDep, StateDep
 from copilot.api.errors import correlation_id
-from copilot.chat.answers import ChatDone, ChatService, PreparedChat, Turn
+from copilot.chat.answers import AnswerStream, ChatService, PreparedChat
+from copilot.chat.schemas import ChatDone, Turn
 from copilot.retrieval import tokens
 from copilot.store.database import Store
 
@@ -26,6 +26,8 @@ router = APIRouter(prefix="/v1", tags=["openai-compatible"])
 PREFIX = "copilot:"
 # Said after a streamed answer that failed the guard: the text already sent cannot be taken back.
 CORRECTION = "\n\n---\nThis answer failed the copilot's guard. Grounded answer from the record:\n\n"
+# What FastAPI's SSE routing sets on a generator path operation, set here by hand (see below).
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 
 
 class ContentPart(BaseModel):
@@ -101,6 +103,44 @@ class ChatCompletion(BaseModel):
     copilot: ChatDone
 
 
+class _Sparse(BaseModel):
+    """A wire object that leaves out its unset (None) fields, as OpenAI's chunks do."""
+
+    @model_serializer(mode="wrap")
+    def _without_none(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        return {k: v for k, v in handler(self).items() if v is not None}
+
+
+class Delta(_Sparse):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: Literal["stop", "length"] | None = None
+
+
+class ChatCompletionChunk(_Sparse):
+    """OpenAI's `chat.completion.chunk`; the last carries `copilot`, the guard's verdict, and
+    with `stream_options.include_usage` one more carries `usage` and no choices."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    usage: Usage | None = None
+    copilot: ChatDone | None = None
+
+
+class StreamFailure(BaseModel):
+    """A failure mid-stream, as the official client reads it: `data: {"error": {...}}`."""
+
+    error: StreamError
+
+
 class ModelCard(BaseModel):
     id: str
     object: Literal["model"] = "model"
@@ -137,20 +177,6 @@ def split_messages(messages: list[MessageIn]) -> tuple[str, list[Turn]]:
     return messages[-1].text(), prior
 
 
-def _chunk(cid: str, created: int, model: str, delta: dict[str, Any], **extra: Any) -> str:
-    finish = extra.pop("finish_reason", None)
-    choices = [] if extra.get("usage") else [{"index": 0, "delta": delta, "finish_reason": finish}]
-    body = {
-        "id": cid,
-        "object": "chat.completion.chunk",
-        "created": created,
-        "model": model,
-        "choices": choices,
-        **extra,
-    }
-    return f"data: {json.dumps(body)}\n\n"
-
-
 def _usage(chat: PreparedChat, text: str) -> Usage:
     prompt, completion = chat.prompt_tokens(), tokens.count(text)
     return Usage(
@@ -158,29 +184,47 @@ def _usage(chat: PreparedChat, text: str) -> Usage:
     )
 
 
-def _stream(
-    service: ChatService, chat: PreparedChat, body: CompletionIn, request_id: str
-) -> Iterator[str]:
-    cid, created, model = f"chatcmpl-{uuid.uuid4().hex}", int(time.time()), body.model
-    started, pieces = time.monotonic(), []
-    yield _chunk(cid, created, model, {"role": "assistant", "content": ""})
+def _chunks(stream: AnswerStream, body: CompletionIn, request_id: str) -> Iterator[str]:
+    """Each event's data: the answer as `chat.completion.chunk`s, then `[DONE]`; a failure
+    mid-stream is one `{"error": ...}` instead."""
+    cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
+
+    def chunk(
+        choice: ChunkChoice | None = None,
+        usage: Usage | None = None,
+        copilot: ChatDone | None = None,
+    ) -> str:
+        return ChatCompletionChunk(
+            id=cid,
+            created=created,
+            model=body.model,
+            choices=[] if choice is None else [choice],
+            usage=usage,
+            copilot=copilot,
+        ).model_dump_json()
+
+    yield chunk(ChunkChoice(delta=Delta(role="assistant", content="")))
     try:
-        for piece in service.stream(chat):
-            pieces.append(piece)
-            yield _chunk(cid, created, model, {"content": piece})
-        done = service.finish(chat, "".join(pieces), time.monotonic() - started)
+        for piece in stream:
+            yield chunk(ChunkChoice(delta=Delta(content=piece)))
+        answer = stream.finish()
     except Exception as exc:  # the client raises on a `data: {"error": ...}` line
-        yield f"data: {json.dumps({'error': error_payload(exc, request_id)})}\n\n"
+        yield StreamFailure(error=error_payload(exc, request_id)).model_dump_json()
         return
-    sent = "".join(pieces)
-    if done.source == "composer":
-        sent += CORRECTION + done.answer
-        yield _chunk(cid, created, model, {"content": CORRECTION + done.answer})
-    verdict = done.model_dump(mode="json")
-    yield _chunk(cid, created, model, {}, finish_reason="stop", copilot=verdict)
+    sent = answer.streamed
+    if answer.replacement is not None:
+        sent += CORRECTION + answer.done.answer
+        yield chunk(ChunkChoice(delta=Delta(content=CORRECTION + answer.done.answer)))
+    yield chunk(ChunkChoice(delta=Delta(), finish_reason="stop"), copilot=answer.done)
     if body.stream_options and body.stream_options.include_usage:
-        yield _chunk(cid, created, model, {}, usage=_usage(chat, sent).model_dump())
-    yield "data: [DONE]\n\n"
+        yield chunk(usage=_usage(answer.chat, sent))
+    yield "[DONE]"
+
+
+def _wire(data: Iterator[str]) -> Iterator[bytes]:
+    """Each event in the SSE wire format by FastAPI's own encoder: `data: ...`, a blank line."""
+    for item in data:
+        yield format_sse_event(data_str=item)
 
 
 @router.post(
@@ -191,7 +235,7 @@ def _stream(
 )
 def completions(
     body: CompletionIn, manager: CurrentManager, state: StateDep, request: Request
-) -> ChatCompletion | StreamingResponse:
+) -> ChatCompletion | EventSourceResponse:
     """The grounded, guarded answer to the last user message; earlier messages are history."""
     rep_id = rep_of(body.model)
     question, prior = split_messages(body.messages)
@@ -199,19 +243,18 @@ def completions(
     service = ChatService(state.services, state.model())
     chat = service.prepare(manager.team, rep_id, question, prior, max_tokens=cap)
     if body.stream:
-        return StreamingResponse(
-            _stream(service, chat, body, correlation_id(request)),
-            media_type="text/event-stream",
-            headers=SSE_HEADERS,
-        )
-    done, _ = service.answer(chat)
+        # One path answers JSON or a stream by the body's `stream` flag, so it cannot be a
+        # generator path operation (FastAPI picks SSE per route): the response is built here.
+        chunks = _chunks(service.stream(chat), body, correlation_id(request))
+        return EventSourceResponse(_wire(chunks), headers=SSE_HEADERS)
+    answer = service.answer(chat)
     return ChatCompletion(
         id=f"chatcmpl-{uuid.uuid4().hex}",
         created=int(time.time()),
         model=body.model,
-        choices=[Choice(message=MessageOut(content=done.answer))],
-        usage=_usage(chat, done.answer),
-        copilot=done,
+        choices=[Choice(message=MessageOut(content=answer.done.answer))],
+        usage=_usage(chat, answer.done.answer),
+        copilot=answer.done,
     )
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +13,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
+from copilot.chat.answers import ChatService
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out
 from copilot.components import Services
 from copilot.drafting.checking import check_draft
@@ -21,7 +21,7 @@ from copilot.drafting.markdown import to_markdown
 from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult
 from copilot.drafting.schemas import Attempt
 from copilot.guard import GuardReport
-from copilot.llm.chat_model import build_chat_model, stream_text
+from copilot.llm.chat_model import build_chat_model
 from copilot.settings import get_settings
 
 draft_app = typer.Typer(
@@ -148,29 +148,23 @@ def ask(
     as_json: JsonFlag = False,
 ) -> None:
     """Ask about a rep; the answer streams, then the guard checks it."""
-    drafter = _drafter()
-    req = DraftRequest("answer", rep, question=question)
-    prepared = drafter.prepare(req)
-    settings = drafter.services.settings
-    started, pieces = time.monotonic(), []
-    for piece in stream_text(
-        drafter.model,
-        prepared.prompt,
-        max_tokens=settings.llm_max_tokens,
-        timeout=settings.draft_deadline,
-    ):
-        pieces.append(piece)
+    services = Services(get_settings())
+    chat = ChatService(services, build_chat_model(services.settings))
+    stream = chat.stream(chat.prepare(None, rep, question))
+    for piece in stream:
         if not as_json:
             out.print(piece, end="", markup=False, highlight=False)
-    result = drafter.finish_answer(req, prepared, "".join(pieces), time.monotonic() - started)
+    answer = stream.finish()
     if as_json:
-        emit(result_json(result))
+        emit(result_json(answer.result))
         return
     out.print()
-    out.print(verdict_table(result.guard, result.source))
-    if result.source == "composer":
+    out.print(verdict_table(answer.result.guard, answer.result.source))
+    if answer.replacement is not None:
         out.print(
-            Markdown("**Grounded answer from the record instead:**\n\n" + to_markdown(result.draft))
+            Markdown(
+                "**Grounded answer from the record instead:**\n\n" + to_markdown(answer.replacement)
+            )
         )
 
 

@@ -56,6 +56,7 @@ def load_llama(
     n_ctx: int,
     n_threads: int,
     seed: int,
+    *,
     n_threads_batch: int | None = None,
     extra_buffers: bool | None = None,
 ) -> Any:
@@ -129,7 +130,11 @@ class LlamaCppChat(BaseChatModel):
     def _model(self) -> Any:
         if self._llama is None:
             self._llama = load_llama(
-                self.model_path, self.n_ctx, self.n_threads, self.seed, self.n_threads_batch
+                self.model_path,
+                self.n_ctx,
+                self.n_threads,
+                self.seed,
+                n_threads_batch=self.n_threads_batch,
             )
         return self._llama
 

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage
 
-from copilot.chat.answers import HISTORY_TURNS, MAX_MESSAGE_CHARS, Turn, history_messages
+from copilot.chat import HISTORY_TURNS, MAX_MESSAGE_CHARS, Turn, history_messages
 from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest
 from copilot.errors import ModelTimeoutError
@@ -98,6 +98,22 @@ def test_failing_answer_is_replaced_by_the_composer(chat: Chat) -> None:
     assert got[-1][0] == "done"
     assert done["source"] == "composer" and done["passed"] is True
     assert done["answer"] == chat.grounded() and "[" in done["answer"]
+
+
+def test_failing_answer_is_stored_as_the_grounded_one(chat: Chat) -> None:
+    chat.model.enqueue(GENERIC)
+    with chat.client.stream(
+        "POST", "/v1/reps/A1/chat", json={"message": "Tips?"}, headers=chat.alpha
+    ) as r:
+        assert r.headers["cache-control"] == "no-cache"
+        assert r.headers["x-accel-buffering"] == "no"
+        got = events(r.read().decode())
+    assert [e for e, _ in got].count("done") == 1 and got[-1][0] == "done"
+    done = json.loads(got[-1][1])
+    turns = chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"]
+    assert [t["text"] for t in turns] == ["Tips?", done["answer"]]
+    assert done["answer"] == chat.grounded() and turns[1]["source"] == "composer"
+    assert turns[1]["draft_id"] == done["draft_id"]
 
 
 def test_multiline_tokens_survive_the_event_format(chat: Chat) -> None:

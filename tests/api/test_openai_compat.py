@@ -3,6 +3,7 @@ by uvicorn on loopback: completions streamed and not, the model list, and the er
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -24,6 +25,7 @@ from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest
 from copilot.errors import ModelUnavailableError
 from copilot.records.ingest import ingest
+from copilot.retrieval import tokens
 from tests.support.api_support import app_for
 from tests.support.fakes import FakeChatModel
 from tests.support.teamdata import TeamFiles
@@ -172,6 +174,33 @@ def test_raw_stream_ends_with_done(served: Served) -> None:
     assert r.headers["content-type"].startswith("text/event-stream")
     assert all(line.startswith("data: ") for line in lines)
     assert lines[-1] == "data: [DONE]"
+
+
+def test_raw_stream_of_a_failing_answer_ends_with_the_grounded_one(served: Served) -> None:
+    served.model.enqueue(GENERIC)
+    body = {
+        "model": "copilot:A1",
+        "stream": True,
+        "stream_options": {"include_usage": True},
+        "messages": [{"role": "user", "content": "q"}],
+    }
+    headers = {"Authorization": f"Bearer {served.alpha_token}"}
+    with httpx.Client() as client:
+        r = client.post(f"{served.url}/chat/completions", json=body, headers=headers)
+    assert r.headers["cache-control"] == "no-cache" and r.headers["x-accel-buffering"] == "no"
+    data = [line.removeprefix("data: ") for line in r.text.split("\n") if line]
+    assert data[-1] == "[DONE]"
+    chunks = [json.loads(d) for d in data[:-1]]
+    assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
+    texts = [c["choices"][0]["delta"].get("content") for c in chunks if c["choices"]]
+    correction = CORRECTION + served.grounded()
+    assert "".join(texts[1:-2]) == GENERIC and texts[-2] == correction
+    final, usage = chunks[-2], chunks[-1]
+    assert final["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
+    assert final["copilot"]["source"] == "composer" and final["copilot"]["passed"] is True
+    assert final["copilot"]["answer"] == served.grounded()
+    assert usage["choices"] == [] and "copilot" not in usage
+    assert usage["usage"]["completion_tokens"] == tokens.count(GENERIC + correction)
 
 
 def test_models_list_the_callers_team(served: Served) -> None:

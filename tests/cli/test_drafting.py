@@ -89,6 +89,53 @@ def test_ask_streams_then_guards(shell: Services, script: Script) -> None:
     assert script.requests[0]["stream"] is True
 
 
+GENERIC = "Work smarter, not harder, and be more confident."
+QUESTION = "What should I focus on?"
+
+
+def composed_answer(services: Services, rep: str, question: str = QUESTION) -> str:
+    """The composer's grounded answer for `rep`: cited, so the guard passes it."""
+    req = DraftRequest("answer", rep, question=question)
+    out = Drafter(services, FakeChatModel()).prepare(req).spec.compose()
+    return str(out.model_dump()["answer"])
+
+
+def test_ask_shows_the_grounded_answer_after_the_failing_one(
+    shell: Services, script: Script
+) -> None:
+    script.replies.append(GENERIC)
+    result = runner.invoke(app, ["ask", "C03", QUESTION])
+    assert result.exit_code == 0, result.output
+    streamed = result.stdout.index("Work smarter, not harder")
+    verdict = result.stdout.index("source: composer")
+    grounded = result.stdout.index("Grounded answer from the record instead")
+    assert streamed < verdict < grounded
+
+
+def test_ask_json_is_the_guarded_answer_with_its_provenance(
+    shell: Services, script: Script
+) -> None:
+    script.replies.append(GENERIC)
+    failed = json.loads(runner.invoke(app, ["ask", "C03", QUESTION, "--json"]).stdout)
+    assert failed["source"] == "composer" and failed["guard"]["passed"] is True
+    assert failed["draft"]["answer"] == composed_answer(shell, "C03")
+    attempt = failed["provenance"]["attempts"][0]
+    assert attempt["streamed"] is True and attempt["passed"] is False
+    assert failed["provenance"]["model"] == "fake-gpt" and failed["draft_id"] > 0
+
+    script.replies.append(composed_answer(shell, "C03"))
+    passed = json.loads(runner.invoke(app, ["ask", "C03", QUESTION, "--json"]).stdout)
+    assert passed["source"] == "model" and passed["guard"]["passed"] is True
+    assert passed["draft"]["answer"] == composed_answer(shell, "C03")
+
+
+def test_ask_refuses_an_empty_question_before_the_model(shell: Services, script: Script) -> None:
+    result = runner.invoke(app, ["ask", "C03", "   "])
+    assert result.exit_code == 1
+    assert "empty" in result.stderr
+    assert script.requests == []
+
+
 @pytest.mark.parametrize(
     ("name", "rep", "kind"),
     [
