@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import RenderableType
@@ -13,16 +13,14 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from copilot.chat.answers import ChatService
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out
-from copilot.components import Services
-from copilot.drafting.checking import check_draft
-from copilot.drafting.markdown import to_markdown
-from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult
-from copilot.drafting.schemas import Attempt
-from copilot.guard import GuardReport
-from copilot.llm.chat_model import build_chat_model
 from copilot.settings import get_settings
+
+if TYPE_CHECKING:  # the model stack is imported by the commands that run it, not by --help
+    from copilot.components import Services
+    from copilot.drafting.pipeline import Drafter, DraftResult
+    from copilot.drafting.schemas import Attempt, DraftKind
+    from copilot.guard import GuardReport
 
 draft_app = typer.Typer(
     help="Draft a coaching artifact for one rep: guarded, repaired once, or composed.",
@@ -45,8 +43,17 @@ class CheckKind(StrEnum):
     answer = "answer"
 
 
+def _services() -> Services:
+    from copilot.components import Services
+
+    return Services(get_settings())
+
+
 def _drafter() -> Drafter:
-    services = Services(get_settings())
+    from copilot.drafting.pipeline import Drafter
+    from copilot.llm.chat_model import build_chat_model
+
+    services = _services()
     return Drafter(services, build_chat_model(services.settings))
 
 
@@ -92,7 +99,13 @@ def result_json(result: DraftResult) -> dict[str, Any]:
     }
 
 
-def _run(req: DraftRequest, as_json: bool) -> None:
+def _run(
+    kind: DraftKind, rep: str, as_json: bool, call_id: str | None = None, month: str | None = None
+) -> None:
+    from copilot.drafting.markdown import to_markdown
+    from copilot.drafting.pipeline import DraftRequest
+
+    req = DraftRequest(kind, rep, call_id=call_id, month=month)
     drafter = _drafter()
     with err.status(f"drafting {req.kind} for {req.rep_id}..."):
         result = drafter.draft(req)
@@ -110,35 +123,35 @@ def _run(req: DraftRequest, as_json: bool) -> None:
 @errors_to_exit
 def questions(rep: RepArg, as_json: JsonFlag = False) -> None:
     """4-7 diagnostic questions for the manager, with a private brief."""
-    _run(DraftRequest("questions", rep), as_json)
+    _run("questions", rep, as_json)
 
 
 @draft_app.command()
 @errors_to_exit
 def debrief(rep: RepArg, call: CallOpt = None, as_json: JsonFlag = False) -> None:
     """An ask-don't-tell debrief script for one call, in time-boxed segments."""
-    _run(DraftRequest("debrief", rep, call_id=call), as_json)
+    _run("debrief", rep, as_json, call_id=call)
 
 
 @draft_app.command()
 @errors_to_exit
 def plan(rep: RepArg, month: MonthOpt = None, as_json: JsonFlag = False) -> None:
     """A single-focus monthly development plan."""
-    _run(DraftRequest("plan", rep, month=month), as_json)
+    _run("plan", rep, as_json, month=month)
 
 
 @draft_app.command()
 @errors_to_exit
 def precall(rep: RepArg, call: CallOpt = None, as_json: JsonFlag = False) -> None:
     """A 10-15 minute pre-call plan centred on the rep's focus."""
-    _run(DraftRequest("precall", rep, call_id=call), as_json)
+    _run("precall", rep, as_json, call_id=call)
 
 
 @draft_app.command()
 @errors_to_exit
 def roleplay(rep: RepArg, as_json: JsonFlag = False) -> None:
     """A role-play of the hard moment behind the rep's focus."""
-    _run(DraftRequest("roleplay", rep), as_json)
+    _run("roleplay", rep, as_json)
 
 
 @errors_to_exit
@@ -148,7 +161,11 @@ def ask(
     as_json: JsonFlag = False,
 ) -> None:
     """Ask about a rep; the answer streams, then the guard checks it."""
-    services = Services(get_settings())
+    from copilot.chat.answers import ChatService
+    from copilot.drafting.markdown import to_markdown
+    from copilot.llm.chat_model import build_chat_model
+
+    services = _services()
     chat = ChatService(services, build_chat_model(services.settings))
     stream = chat.stream(chat.prepare(None, rep, question))
     for piece in stream:
@@ -179,9 +196,9 @@ def check(
     as_json: JsonFlag = False,
 ) -> None:
     """Run the guard on a draft; prints the verdict and exits 0 either way."""
-    report = check_draft(
-        Services(get_settings()), rep, kind.value, file.read_text(encoding="utf-8")
-    )
+    from copilot.drafting.checking import check_draft
+
+    report = check_draft(_services(), rep, kind.value, file.read_text(encoding="utf-8"))
     if as_json:
         emit(report.model_dump(mode="json"))
     else:

@@ -7,7 +7,7 @@ import. `cli/main.py` registers `eval_command`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,17 +17,20 @@ import typer
 from rich.table import Table
 
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out, progress
-from copilot.evals.gate import BASELINE, GateReport, compare, load_baseline, write_baseline
-from copilot.evals.junit import write_junit
-from copilot.evals.report import SUMMARY_ROWS, write_report
-from copilot.evals.results import ARMS, Arm, DetectorRow, EvalResults
-from copilot.evals.thresholds import apply, load_thresholds
 
-if TYPE_CHECKING:  # the run's modules load the model stack: imported where a run needs them
+if TYPE_CHECKING:  # the eval modules load the model stack: imported where a run needs them
     from langchain_core.language_models.chat_models import BaseChatModel
 
     from copilot.components import Services
     from copilot.evals.cases import Task
+    from copilot.evals.gate import GateReport
+    from copilot.evals.results import Arm, DetectorRow, EvalResults
+
+
+def _committed_baseline() -> Path:
+    from copilot.evals.gate import BASELINE
+
+    return BASELINE
 
 
 class BaselineArm(StrEnum):
@@ -76,8 +79,12 @@ def eval_command(
         bool, typer.Option("--update-baseline", help="Store this run's copilot verdicts.")
     ] = False,
     baseline_file: Annotated[
-        Path, typer.Option("--baseline-file", help="The committed baseline to gate against.")
-    ] = BASELINE,
+        Path | None,
+        typer.Option(
+            "--baseline-file",
+            help="The baseline to gate against (default: the committed evals/baseline.json).",
+        ),
+    ] = None,
     meta: Annotated[
         bool, typer.Option("--meta/--no-meta", help="Add the detectors' meta-quality table.")
     ] = True,
@@ -86,7 +93,9 @@ def eval_command(
     """Score the copilot (and a naive baseline) on the eval scenarios; gate on the baseline."""
     from copilot.components import Services
     from copilot.evals.cases import eval_settings, load_tasks
+    from copilot.evals.results import EvalResults
     from copilot.evals.runner import select_tasks
+    from copilot.evals.thresholds import apply, load_thresholds
     from copilot.llm.chat_model import build_chat_model
 
     if rescore is not None:
@@ -106,7 +115,7 @@ def eval_command(
             results = run_eval(services, build_chat_model(settings), chosen, arms)
     if meta and results.detector_quality is None:
         results.detector_quality = detector_quality()
-    gating = Gating(baseline_file, gate, update_baseline)
+    gating = Gating(baseline_file or _committed_baseline(), gate, update_baseline)
     raise typer.Exit(finish(results, out_dir, gating, as_json))
 
 
@@ -115,6 +124,7 @@ def run_eval(
 ) -> EvalResults:
     """Import the scenarios and run the tasks, with a progress bar over tasks x arms."""
     from copilot.evals.runner import EvalRunner
+    from copilot.evals.thresholds import load_thresholds
 
     runner = EvalRunner(services, model, load_thresholds(), arms)
     with progress() as bar:
@@ -131,6 +141,7 @@ def run_eval(
 def recheck_eval(services: Services, model: BaseChatModel, stored: EvalResults) -> EvalResults:
     """Stored drafts re-scored by today's detectors and thresholds (the model is never called)."""
     from copilot.evals.runner import EvalRunner
+    from copilot.evals.thresholds import load_thresholds
 
     runner = EvalRunner(services, model, load_thresholds(), stored.meta.arms)
     with progress() as bar:
@@ -142,6 +153,7 @@ def recheck_eval(services: Services, model: BaseChatModel, stored: EvalResults) 
 def detector_quality() -> list[DetectorRow]:
     """The meta-tests' table, as stored in `results.json` (without the example misses)."""
     from copilot.evals import meta  # imported here: it builds every mutant, only when asked
+    from copilot.evals.results import DetectorRow
 
     return [DetectorRow.model_validate(r, from_attributes=True) for r in meta.detector_quality()]
 
@@ -150,13 +162,17 @@ def detector_quality() -> list[DetectorRow]:
 class Gating:
     """Which baseline to gate against, whether to gate, whether to overwrite it instead."""
 
-    baseline: Path = BASELINE
+    baseline: Path = field(default_factory=_committed_baseline)
     gate: bool = True
     update: bool = False
 
 
 def finish(results: EvalResults, out_dir: Path, gating: Gating, as_json: bool = False) -> int:
     """Write the three outputs, print the summary, gate; returns the exit code."""
+    from copilot.evals.gate import GateReport, compare, load_baseline, write_baseline
+    from copilot.evals.junit import write_junit
+    from copilot.evals.report import write_report
+
     out_dir.mkdir(parents=True, exist_ok=True)
     results.save(out_dir / "results.json")
     write_junit(results, out_dir / "junit.xml")
@@ -182,10 +198,13 @@ def finish(results: EvalResults, out_dir: Path, gating: Gating, as_json: bool = 
 
 def summary_table(results: EvalResults) -> Table:
     """The arms side by side, as in the HTML report."""
+    from copilot.evals.report import SUMMARY_ROWS
+    from copilot.evals.results import ARMS
+
     arms = [a for a in ARMS if a in results.summary]
     table = Table("metric", *arms, title="copilot eval", title_justify="left")
-    for field, label in SUMMARY_ROWS:
-        values = [getattr(results.summary[a], field) for a in arms]
+    for metric, label in SUMMARY_ROWS:
+        values = [getattr(results.summary[a], metric) for a in arms]
         table.add_row(label, *("-" if v is None else f"{v:g}" for v in values))
     return table
 
