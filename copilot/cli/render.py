@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from copilot.diagnosis.schemas import Diagnosis
+from copilot.diagnosis.schemas import AxisEvidence, Diagnosis
 from copilot.records.ingest import IngestReport
 
 QUADRANT_STYLE = {
@@ -60,6 +60,20 @@ def reps_table(
     return table
 
 
+def _weigh(
+    axes: Table, level: str, for_: Sequence[AxisEvidence], against: Sequence[AxisEvidence]
+) -> None:
+    """The evidence for an axis's placement and against it, each item with its ids.
+
+    An `unknown` level has no side: its items are shown by where they point.
+    """
+    for label, items, style in (("for", for_, "green"), ("against", against, "red")):
+        for e in items:
+            tag = f"points {e.points_to}" if level == "unknown" else label
+            ids = f" [{', '.join(e.evidence)}]" if e.evidence else ""
+            axes.add_row("", Text(tag, style=style), Text(f"{e.signal}: {e.value}{ids}"))
+
+
 def diagnosis_view(d: Diagnosis) -> RenderableType:
     """The full diagnosis of one rep: axes, funnel, focus and commitments."""
     head = Text.assemble(
@@ -69,9 +83,11 @@ def diagnosis_view(d: Diagnosis) -> RenderableType:
     )
     axes = Table.grid(padding=(0, 2))
     axes.add_row("results", d.results.level, d.results.rule)
-    axes.add_row("desire", d.desire.level, f"score {d.desire.score:+.2f}; {d.desire.rule}")
-    for s in d.desire.signals:
-        axes.add_row("", f"{s.points:+.2f}", f"{s.signal}: {s.value}")
+    _weigh(axes, d.results.level, d.results.for_, d.results.against)
+    axes.add_row("desire", d.desire.level, d.desire.reason or d.desire.rule)
+    _weigh(axes, d.desire.level, d.desire.for_, d.desire.against)
+    points = ", ".join(f"{s.signal} {s.points:+.2f}" for s in d.desire.signals)
+    axes.add_row("", Text("score", style="dim"), Text(f"{d.desire.score:+.2f}: {points}", "dim"))
     funnel = Table("capability", "stage", "rep", "median", "p75", "wins lost", box=box.SIMPLE_HEAD)
     for r in d.funnel:
         lost = f"{r.lost_wins:.2f}" if r.lost_outputs else "-"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from copilot.records.schemas import CommitmentStatus
 
@@ -14,12 +14,35 @@ Capability = Literal["opening", "meeting", "discovery", "value", "closing"]
 Quadrant = Literal["striver", "achiever", "independent", "detractor", "unknown"]
 
 
+class AxisEvidence(BaseModel):
+    """One piece of evidence for or against an axis's placement, with the ids it rests on.
+
+    `points_to` names the level the evidence argues for: `high`/`low` on desire,
+    `strong`/`under` on results.
+    """
+
+    signal: str
+    value: str
+    points_to: str
+    evidence: list[str]
+
+
+# `for` is a Python keyword: the field is `for_` in code and `for` in JSON (CLI and API).
+_FOR_AGAINST = ConfigDict(validate_by_name=True, validate_by_alias=True, serialize_by_alias=True)
+
+
 class ResultsAxis(BaseModel):
+    """Attainment over the window; `for`/`against` weigh each period against the level."""
+
+    model_config = _FOR_AGAINST
+
     level: Literal["strong", "under", "unknown"]
     attainment: float | None
     periods: list[str]
     rule: str
     evidence: list[str]
+    for_: list[AxisEvidence] = Field(default_factory=list, alias="for")
+    against: list[AxisEvidence] = Field(default_factory=list)
 
 
 class DesireSignal(BaseModel):
@@ -29,12 +52,31 @@ class DesireSignal(BaseModel):
     evidence: list[str]
 
 
+RatingReading = Literal["high", "low", "neutral", "none"]
+
+
 class DesireAxis(BaseModel):
+    """Desire to change: the manager's rating read first, the record corroborating or not.
+
+    `score` is the sum of the signals' points (the rating's included); `record_score` leaves
+    the rating out. `reason` says how the level was reached. `for` lists the evidence that
+    points to the level, `against` what points the other way; for an `unknown` level, `for`
+    holds what points high and `against` what points low.
+    """
+
+    model_config = _FOR_AGAINST
+
     level: Literal["high", "low", "unknown"]
     score: float
     rule: str
     signals: list[DesireSignal]
     to_collect: list[str]
+    rating_reading: RatingReading = "none"
+    record_score: float = 0.0
+    conflict: bool = False
+    reason: str = ""
+    for_: list[AxisEvidence] = Field(default_factory=list, alias="for")
+    against: list[AxisEvidence] = Field(default_factory=list)
 
 
 class StageReading(BaseModel):
