@@ -8,22 +8,22 @@ by the same detectors against the same closed world.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from copilot.diagnosis.schemas import Capability
 from copilot.drafting.schemas import AnyDraft, DebriefDraft, PlanDraft
 from copilot.evals.cases import Task
 from copilot.evals.results import Metric, RawScores, Status, UnitView
-from copilot.guard import FactIndex, Finding, GuardReport, Unit, check, units_of
-from copilot.guard.citations import check_ids
-from copilot.guard.claims import ground
-from copilot.guard.focus import actions, classify, declared
-from copilot.guard.gate import MAX_UNITS
-from copilot.guard.grounding import Grounding
-from copilot.guard.record import NumberFact
+from copilot.guard import (
+    FactIndex,
+    Finding,
+    GuardReport,
+    Unit,
+    check,
+    inferred_focus,
+    judged_units,
+)
 
 # GRD-5 (must-reference) is coverage, not precision: it is left out of the claim count.
 UNVERIFIED = ("GRD-1", "GRD-2", "GRD-3", "GRD-4")
@@ -62,14 +62,15 @@ def guard_report(
 def score_draft(
     draft: AnyDraft | str, task: Task, facts: FactIndex, cliches: Sequence[str]
 ) -> Scored:
-    """Every raw score of one drafted artifact."""
+    """Every raw score of one drafted artifact: the guard's report (its findings, and its
+    `verified_claims` metric for grounding precision) plus this case's own checks."""
     kind = task.kind
     report = guard_report(draft, task, facts, cliches)
-    units = units_of(draft, kind)[:MAX_UNITS]
+    units = judged_units(draft, kind)
     hay = haystack(draft, units)
     findings = [*report.findings, *forbidden_findings(units, hay, task.forbidden)]
     detectors = [f.detector for f in findings]
-    verified = verified_claims(draft, units, facts)
+    verified = int(report.metrics.get("verified_claims", 0))
     unverified = sum(d in UNVERIFIED for d in detectors)
     covered = covered_items(hay, _ids(draft, units), task.must_reference)
     raw = RawScores(
@@ -135,17 +136,6 @@ def covered_items(hay: str, ids: Sequence[str], must: Sequence[str]) -> list[str
     return found
 
 
-def verified_claims(draft: AnyDraft | str, units: list[Unit], facts: FactIndex) -> int:
-    """Numbers, dates, names, quotes and written ids that verify against this rep's record."""
-    extra = _plan_numbers(draft)
-    total = 0
-    for unit in units:
-        g: Grounding = ground(unit, facts, extra)
-        check_ids(unit, facts, g)
-        total += len(g.anchors)
-    return total
-
-
 def haystack(draft: AnyDraft | str, units: list[Unit]) -> str:
     """The text a reader sees: the pasted text, or a typed draft's units (not the brief)."""
     if isinstance(draft, str):
@@ -168,28 +158,6 @@ def _focus_pass(draft: AnyDraft | str, units: list[Unit], task: Task, detectors:
     focus = draft.focus if isinstance(draft, PlanDraft) else inferred_focus(units)
     no_findings = not any(d.startswith("FOCUS-") for d in detectors)
     return no_findings and focus in task.acceptable_focus
-
-
-def inferred_focus(units: list[Unit]) -> Capability | None:
-    """A pasted plan's focus: the one it declares, else the capability its actions work on."""
-    claimed = {c for u in units for c in declared(u)}
-    if len(claimed) == 1:
-        return next(iter(claimed))
-    counts = Counter(c for u in actions(units, False) if (c := classify(u.text)) is not None)
-    return counts.most_common(1)[0][0] if counts and not claimed else None
-
-
-def _plan_numbers(draft: AnyDraft | str) -> list[NumberFact]:
-    """A typed plan's code-filled target and baseline, which the prose may cite (as the guard)."""
-    if not isinstance(draft, PlanDraft):
-        return []
-    m = draft.metric
-    lift = 100 * (m.target - m.baseline)
-    return [
-        NumberFact(100 * m.target, "percent", "the plan's target"),
-        NumberFact(100 * m.baseline, "percent", "the plan's baseline"),
-        NumberFact(abs(lift), "points", "the plan's lift"),
-    ]
 
 
 def _precision(verified: int, unverified: int) -> float:

@@ -12,12 +12,12 @@ from itertools import pairwise
 from copilot.drafting.schemas import DraftKind
 from copilot.guard.ask import manager_lines
 from copilot.guard.claims import nearest_statement
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.grounding import Grounding
 from copilot.guard.names import COMMON, normal
 from copilot.guard.report import Finding
 from copilot.guard.speech import QUESTIONS, acts
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 FLOORS: dict[str, float] = {"questions": 0.75, "debrief": 0.5, "plan": 0.6}
 DEFAULT_FLOOR = 0.5

@@ -8,12 +8,11 @@ no double-barrelled question.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from copilot.guard.double import double_findings
 from copilot.guard.report import Finding
-from copilot.guard.speech import QUESTIONS, Act, acts, negative
-from copilot.guard.units import Unit
+from copilot.guard.speech import QUESTIONS, acts, negative
+from copilot.guard.unit import Unit
+from copilot.guard.utterance import Utterance
 
 OPENING_LINES = 2
 MAX_SUGGESTION = 2
@@ -28,16 +27,6 @@ _ACT_NAMES = {
 }
 
 
-@dataclass(frozen=True)
-class Said:
-    """One manager sentence in script order."""
-
-    unit: Unit
-    line: int
-    sentence: str
-    act: Act
-
-
 def manager_lines(units: list[Unit]) -> list[Unit]:
     """The manager's own lines (not played in character); no speakers at all: every line."""
     if any(u.role != "none" for u in units):
@@ -45,27 +34,27 @@ def manager_lines(units: list[Unit]) -> list[Unit]:
     return [u for u in units if not u.in_character]
 
 
-def script(lines: list[Unit]) -> list[Said]:
+def script(lines: list[Unit]) -> list[Utterance]:
     """Every manager sentence with its act."""
     return [
-        Said(unit, i, sentence, act)
+        Utterance(unit, i, sentence, act)
         for i, unit in enumerate(lines)
         for sentence, act in acts(unit.text, unit.in_character)
     ]
 
 
-def telling(said: Said) -> bool:
+def telling(said: Utterance) -> bool:
     """A tell, or a judgment that finds fault (it hands the rep the manager's conclusion)."""
     return said.act == "tell" or (said.act == "judgment" and negative(said.sentence))
 
 
-def _finding(detector: str, said: Said, reason: str, rule: str) -> Finding:
+def _finding(detector: str, said: Utterance, reason: str, rule: str) -> Finding:
     if said.sentence.strip() != said.unit.text.strip():
         reason += f": '{said.sentence}'"
     return Finding(detector=detector, unit=said.unit.text, reason=reason, rule=rule)
 
 
-def opening_findings(said: list[Said], lines: list[Unit], typed: bool) -> list[Finding]:
+def opening_findings(said: list[Utterance], lines: list[Unit], typed: bool) -> list[Finding]:
     """ASK-1 over the opening segment (typed) or the first two manager lines (text)."""
     if not lines:
         return [
@@ -100,7 +89,7 @@ def opening_findings(said: list[Said], lines: list[Unit], typed: bool) -> list[F
     return out
 
 
-def permission_findings(said: list[Said]) -> list[Finding]:
+def permission_findings(said: list[Utterance]) -> list[Finding]:
     """ASK-2: every tell is the one suggestion a permission question just licensed.
 
     A permission question licenses the tells that follow it in the same segment, up to the
@@ -144,7 +133,7 @@ def permission_findings(said: list[Said]) -> list[Finding]:
 _LECTURE = "the permission question is followed by a lecture, not one suggestion"
 
 
-def leading_findings(said: list[Said]) -> list[Finding]:
+def leading_findings(said: list[Utterance]) -> list[Finding]:
     """ASK-3: every leading question, including a tell phrased as a question."""
     return [
         _finding(
@@ -158,7 +147,7 @@ def leading_findings(said: list[Said]) -> list[Finding]:
     ]
 
 
-def question_metrics(said: list[Said]) -> dict[str, float]:
+def question_metrics(said: list[Utterance]) -> dict[str, float]:
     """open_share (open over all non-permission questions) and questions_to_tells."""
     asked = [s for s in said if s.act in {"open", "closed", "leading"}]
     questions = sum(s.act in QUESTIONS for s in said)
@@ -169,7 +158,7 @@ def question_metrics(said: list[Said]) -> dict[str, float]:
     }
 
 
-def share_findings(said: list[Said]) -> list[Finding]:
+def share_findings(said: list[Utterance]) -> list[Finding]:
     """ASK-4: open questions are at least OPEN_SHARE of the (non-permission) questions."""
     asked = [s for s in said if s.act in {"open", "closed", "leading"}]
     if not asked:
@@ -189,7 +178,7 @@ def share_findings(said: list[Said]) -> list[Finding]:
     ]
 
 
-def ratio_findings(said: list[Said]) -> list[Finding]:
+def ratio_findings(said: list[Utterance]) -> list[Finding]:
     """ASK-5: at least QUESTIONS_PER_TELL questions for every tell."""
     tells = [s for s in said if telling(s)]
     questions = sum(s.act in QUESTIONS for s in said)

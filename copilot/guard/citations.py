@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.grounding import Grounding
 from copilot.guard.mentions import bare_ids, evidence_ids
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 _SHORT_ID = re.compile(r"\b[A-Z][A-Z0-9]*\d[A-Z0-9]*\b")  # "CB1": only when it is a known id
 RULE = "grd-2: citations resolve to this rep's record or a knowledge card"

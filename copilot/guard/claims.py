@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Sequence
 
+from copilot.guard.closed_world import FactIndex, NumberFact, RepFacts
 from copilot.guard.dates import check_dates
-from copilot.guard.facts import FactIndex
 from copilot.guard.grounding import Grounding, missing_finding
 from copilot.guard.mentions import (
     NumberMention,
@@ -38,9 +38,8 @@ from copilot.guard.rates import (
     swapped_unit,
     unsupported_ratios,
 )
-from copilot.guard.record import NumberFact, RepFacts
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 MIN_QUOTE_WORDS = 4
 QUOTE_RULE = "grd-4: a quote attributed to someone is verbatim in this rep's record"
@@ -76,11 +75,11 @@ def check_numbers(
         holders = [r for r in facts.others.values() if any(number_matches(m, f) for f in r.numbers)]
         if unit.in_character and not holders:
             continue
-        what = f"'{m.text}' ({_kind_name(m)})"
+        what = f"'{m.text}' ({_read_as(m)})"
         nearest = _nearest_number(m, facts.rep)
         swapped = swapped_unit(m, facts.rep)
         if swapped:
-            reason = f"'{m.text}' is written as {_kind_name(m)}; the record has it as {swapped}"
+            reason = f"'{m.text}' is written as {_read_as(m)}; the record has it as {swapped}"
             out.findings.append(_unit_error(unit, reason, nearest))
             continue
         out.findings.append(missing_finding(facts, unit, what, holders, nearest, strong=False))
@@ -108,6 +107,7 @@ def _unit_swapped(m: NumberMention, unit: Unit, facts: FactIndex, out: Grounding
     relative = relative_as_points(m, unit.text)
     if relative is not None:
         reason = f"'{m.text}' gives a relative change as percentage points"
+        reason += f" (read as points by the rule '{m.kind_rule}')"
         out.findings.append(_unit_error(unit, reason, relative.label))
         return True
     return False
@@ -121,6 +121,14 @@ def _unit_error(unit: Unit, reason: str, nearest: str | None) -> Finding:
 
 def _kind_name(m: NumberMention) -> str:
     return {"percent": "a percent", "points": "percentage points", "value": "a number"}[m.kind]
+
+
+def _read_as(m: NumberMention) -> str:
+    """The number's kind, with the mention rule that read a rate's unit: "percentage points,
+    by the rule 'points after a change word'" (a plain value needs no rule)."""
+    if m.kind == "value" or not m.kind_rule:
+        return _kind_name(m)
+    return f"{_kind_name(m)}, by the rule '{m.kind_rule}'"
 
 
 def _nearest_number(m: NumberMention, rep: RepFacts) -> str | None:

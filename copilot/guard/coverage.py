@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.mentions import bare_ids, evidence_ids
 from copilot.guard.names import COMMON, normal
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 RULE = "grd-5: the draft uses at least one must-reference fact of its case"
 _ACCOUNT = re.compile(r"^call:\S+ \(\d{4}-\d\d-\d\d, (.+?)\): ")

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex, RepFacts
 from copilot.guard.grounding import Grounding, missing_finding
 from copilot.guard.mentions import DateMention, dates, periods
-from copilot.guard.record import RepFacts
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 FUTURE_DAYS = 183
 

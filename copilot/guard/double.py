@@ -10,13 +10,10 @@ and a compound object ("What did Tessa and her ops lead ask?") ask one thing.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from copilot.guard.report import Finding
 from copilot.guard.speech import QUESTIONS
-
-if TYPE_CHECKING:
-    from copilot.guard.ask import Said
+from copilot.guard.utterance import Utterance
 
 DOUBLE_VERSION = "double-barrel rules v1"
 RULE = f"ask-6: one question asks one thing ({DOUBLE_VERSION})"
@@ -97,10 +94,10 @@ _ASKS_NOTHING = re.compile(
 )
 
 
-def _sentences(said: list[Said]) -> list[tuple[Said, str]]:
+def _sentences(said: list[Utterance]) -> list[tuple[Utterance, str]]:
     """Question sentences, with fragments a blanked quote split off ("said ... , and how...?")
     joined back onto the sentence they continue."""
-    out: list[tuple[Said, str]] = []
+    out: list[tuple[Utterance, str]] = []
     for k, s in enumerate(said):
         text = s.sentence.strip()
         prev = said[k - 1] if k else None
@@ -119,7 +116,7 @@ _CONTINUES = re.compile(r"^(?:[,;:]|(?:and|but|or)\b|[a-z])")
 _ALSO_ASKS = re.compile(r"^(?:and|but|plus)\b(?:\s+also\b)?,?\s+\S", re.I)
 
 
-def double_findings(said: list[Said]) -> list[Finding]:
+def double_findings(said: list[Utterance]) -> list[Finding]:
     """ASK-6: every manager question sentence that asks two things."""
     out = []
     for s, text in _sentences(said):

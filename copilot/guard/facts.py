@@ -1,4 +1,5 @@
-"""The closed world a draft is checked in: this rep's facts, every other rep's, the diagnosis.
+"""Builds the closed world a draft is checked in (`FactIndex`): this rep's facts, every other
+rep's, the diagnosis.
 
 `build_facts` reads the record once per draft; the diagnosis adds the numbers a coach cites
 (stage rates, team medians and 75th percentiles, gaps in points, wins lost, days overdue).
@@ -7,49 +8,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import date
 
 from sqlalchemy.orm import Session
 
-from copilot.diagnosis.schemas import Capability, Diagnosis, StageReading
+from copilot.diagnosis.schemas import Diagnosis, StageReading
 from copilot.errors import NotFoundError
-from copilot.guard.injection import InjectionSpan, pushed_terms
+from copilot.guard.closed_world import FactIndex, RepFacts
+from copilot.guard.injection import pushed_terms
 from copilot.guard.names import COMMON, TITLES
-from copilot.guard.record import RepFacts, read_record
+from copilot.guard.record import read_record
 from copilot.store.database import Store
 
 MIN_TOKEN = 3
-
-
-@dataclass
-class FactIndex:
-    """This rep's facts, every other rep's (to recognise leaks), and the diagnosis.
-
-    `ordinary` holds every word the records write in lower case: such a word opening a
-    sentence is not a name.
-    """
-
-    rep: RepFacts
-    others: dict[str, RepFacts]
-    diagnosis: Diagnosis
-    card_ids: frozenset[str]
-    injections: list[InjectionSpan] = field(default_factory=list)
-    pushed: list[str] = field(default_factory=list)
-    ordinary: frozenset[str] = frozenset()
-
-    @property
-    def as_of(self) -> date:
-        return self.diagnosis.as_of
-
-    @property
-    def focus(self) -> Capability | None:
-        return self.diagnosis.focus.capability if self.diagnosis.focus else None
-
-    def holders(self, found: Iterable[RepFacts]) -> str:
-        """Names the other reps in `found`, for a leak's reason."""
-        reps = [f"{r.name} ({r.rep_id})" for r in found]
-        return ", ".join(reps[:2]) + (f" and {len(reps) - 2} more" if len(reps) > 2 else "")
 
 
 # Other reps' facts, keyed by rep and window: a batch drafting a whole team reads each record

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from copilot.diagnosis import funnel
 from copilot.diagnosis.schemas import Capability
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 TOP_SHARE = 0.75
 MIN_CLASSIFIED = 2
@@ -172,6 +172,15 @@ def actions(units: list[Unit], typed: bool) -> list[Unit]:
     kept = [u for u in units if not _SKIPPED.search(u.label) and not declared(u)]
     marked = [u for u in kept if u.week is not None or _ACTION_SECTION.search(u.label)]
     return marked or kept
+
+
+def inferred_focus(units: list[Unit]) -> Capability | None:
+    """A pasted plan's focus: the one it declares, else the capability its actions work on."""
+    claimed = {c for u in units for c in declared(u)}
+    if len(claimed) == 1:
+        return next(iter(claimed))
+    counts = Counter(c for u in actions(units, False) if (c := classify(u.text)) is not None)
+    return counts.most_common(1)[0][0] if counts and not claimed else None
 
 
 def focus_findings(

@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass
 
 from copilot.diagnosis.schemas import Capability
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.focus import TAXONOMY_VERSION, actions, capability_scores, classify
 from copilot.guard.mentions import bare_ids, evidence_ids
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 RULE = f"focus-2: every weekly action works on the focus or cites its evidence ({TAXONOMY_VERSION})"
 _CALL_STATEMENT = re.compile(r"^(call:\S+) \(\d{4}-\d\d-\d\d, (.+?)\): ")

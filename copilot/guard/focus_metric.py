@@ -14,11 +14,11 @@ import re
 from copilot.diagnosis.schemas import StageReading
 from copilot.drafting.schemas import PlanDraft, SuccessMetric
 from copilot.guard.citations import resolves
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.focus_links import percent_matches
 from copilot.guard.mentions import metric_near
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 TOLERANCE = 0.001
 RULE = "focus-3: the metric is the focus stage's rate, baseline = the recorded value"

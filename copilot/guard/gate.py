@@ -15,8 +15,8 @@ from copilot.guard.anchors import anchor_findings
 from copilot.guard.ask import debrief_checks, questions_checks
 from copilot.guard.citations import check_ids, draft_findings
 from copilot.guard.claims import ground
+from copilot.guard.closed_world import FactIndex, NumberFact
 from copilot.guard.coverage import coverage_findings
-from copilot.guard.facts import FactIndex
 from copilot.guard.generic import bank_findings
 from copilot.guard.grounding import Grounding
 from copilot.guard.identity import identity_findings
@@ -24,13 +24,12 @@ from copilot.guard.injection import injection_findings
 from copilot.guard.lexicon import Entry, build_lexicon, platitude_findings, trait_findings
 from copilot.guard.linkage import linkage_findings
 from copilot.guard.plan import plan_checks
-from copilot.guard.record import NumberFact
 from copilot.guard.report import Finding, GuardReport
-from copilot.guard.units import Unit, units_of
+from copilot.guard.unit import Unit
+from copilot.guard.units import MAX_UNITS, units_of
 
 log = logging.getLogger(__name__)
 MAX_CHARS = 50_000
-MAX_UNITS = 400
 # The eval kinds: whole-draft checks (identifiability, must-reference coverage) judge these.
 DRAFT_LEVEL: frozenset[str] = frozenset({"questions", "debrief", "plan"})
 
@@ -106,6 +105,7 @@ def _run(
     findings += platitude_findings(units, lexicon) + trait_findings(units)
     targets = _draft_numbers(draft)
     grounding = {id(u): _grounding(u, facts, targets) for u in units}
+    verified = sum(len(g.anchors) for g in grounding.values())
     findings += [f for g in grounding.values() for f in g.findings]
     if not isinstance(draft, str):
         findings += draft_findings(draft.rep_id, _outside_ids(draft), facts)
@@ -118,6 +118,7 @@ def _run(
     if kind in DRAFT_LEVEL:
         findings += coverage_findings(units, facts, must_reference)
     metrics = {"anchor_rate": rate, "units": float(len(units)), **kind_metrics}
+    metrics["verified_claims"] = float(verified)
     metrics |= generic_metrics
     metrics["findings"] = float(len(findings))
     return findings, metrics

@@ -15,10 +15,10 @@ from functools import cache
 from pathlib import Path
 
 from copilot.guard.claims import nearest_statement
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.mentions import dates
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 BANK_PATH = Path(__file__).with_name("generic_bank.txt")
 NGRAMS = (3, 4, 5)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from copilot.guard.facts import FactIndex
-from copilot.guard.record import RepFacts
+from copilot.guard.closed_world import FactIndex, RepFacts
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 RULE = "grd-1: every asserted number, date and name exists in this rep's record"
 

@@ -13,11 +13,11 @@ from collections.abc import Sequence
 from functools import cache
 from itertools import pairwise
 
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.generic import SYNONYMS, load_bank
 from copilot.guard.names import COMMON, normal
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 # Calibrated on the eval data: every gold draft's cosine to its own rep's record is >= 0.25
 # with a lead of >= 67% over the best other rep; every genericized gold draft scores 0.

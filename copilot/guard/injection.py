@@ -8,15 +8,11 @@ markup or such phrasing, repeats six words of a span, or recommends what only a 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from copilot.guard.closed_world import FactIndex, InjectionSpan
 from copilot.guard.names import normal
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
-
-if TYPE_CHECKING:
-    from copilot.guard.facts import FactIndex
+from copilot.guard.unit import Unit
 
 SHINGLE = 6
 _TAG_BREAK = re.compile(r"<\s*/\s*[A-Za-z][\w:-]*\s*>")
@@ -55,14 +51,6 @@ _STEERING = {
     "raise or bonus": re.compile(r"\b(?:pay\s+ri[sz]e|salary\s+increase|bonus)\b", re.I),
     "dismissal": re.compile(r"\b(?:fire|terminate|dismiss|let\s+go\s+of)\b", re.I),
 }
-
-
-@dataclass(frozen=True)
-class InjectionSpan:
-    """Instruction-like text found in one record field."""
-
-    evidence: str
-    text: str
 
 
 def instruction_spans(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from copilot.guard.prose import sentences
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 LEXICON_VERSION = "platitude lexicon v2"
 TRAIT_VERSION = "trait lexicon v2"

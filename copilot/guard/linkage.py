@@ -11,12 +11,12 @@ import re
 from collections.abc import Sequence
 
 from copilot.guard.claims import nearest_statement
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.lexicon import Entry, names_behaviour
 from copilot.guard.mentions import mask
 from copilot.guard.prose import sentences
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 LINKAGE_VERSION = "behaviour-linkage v1"
 _LEAD = (

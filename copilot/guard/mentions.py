@@ -2,11 +2,15 @@
 
 The same extractors read the rep's record (to build facts) and a draft (to find claims), so
 both sides are parsed alike. Names live in `names`.
+
+How a number is read is a list of named rules (POINTS_RULES for its kind, EXEMPT_RULES for
+whether the record must hold it), so a finding can say which rule read the number.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -98,16 +102,27 @@ MAX_EXEMPT_MINUTES = 30
 
 @dataclass(frozen=True)
 class NumberMention:
-    """A number as written: value in its own scale, decimals written, and its kind."""
+    """A number as written: value in its own scale, decimals written, and its kind.
+
+    `kind_rule` names the rule that read its kind (PERCENT_RULE, one of POINTS_RULES, or
+    VALUE_RULE); `exempt_rule` names the one of EXEMPT_RULES that spares it from grounding,
+    None when the record must hold it.
+    """
 
     value: float
     decimals: int
     kind: NumberKind
     scale: float
     text: str
-    exempt: bool
+    exempt_rule: str | None = None
     start: int = 0
     end: int = 0
+    kind_rule: str = ""
+
+    @property
+    def exempt(self) -> bool:
+        """A number no record needs to hold: a small count, a year, a target, a limit..."""
+        return self.exempt_rule is not None
 
 
 @dataclass(frozen=True)
@@ -142,36 +157,114 @@ def numbers(text: str) -> list[NumberMention]:
     return out
 
 
-def _mention(m: re.Match[str], text: str) -> NumberMention:
-    digits = m.group("int").replace(",", "")
-    decimals = len(m.group("dec") or "")
-    value = float(f"{digits}.{m.group('dec')}") if decimals else float(digits)
-    scale = _SCALES.get((m.group("scale") or "").lower(), 1.0)
-    pts = (m.group("pts") or "").lower()
+@dataclass(frozen=True)
+class Written:
+    """One number match and the text around it: what the kind and exemption rules read."""
+
+    match: re.Match[str]
+    text: str
     kind: NumberKind = "value"
-    if m.group("pct"):
-        kind = "percent"
-    elif pts and (
-        not pts.startswith("point")
-        or _COMPARATIVE.match(text[m.end() :])
-        or _POINTS_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
-    ):
-        kind = "points"
-    before = text[max(0, m.start() - 40) : m.start()]
-    after = _RANGE_TAIL.sub("", text[m.end() : m.end() + 40])
-    plain = kind == "value" and not m.group("cur") and scale == 1.0
-    exempt = (
-        (plain and decimals == 0 and value < SMALL_COUNT)
-        or (plain and decimals == 0 and "," not in m.group("int") and 1990 <= value <= 2100)
-        or bool(_COUNTER_CUE.search(before))
-        or (plain and value <= MAX_EXEMPT_MINUTES and bool(_DURATION.match(after)))
-        or (bool(_TARGET_CUE.search(before)) and not _BASELINE.search(before))
-        or bool(_LIMIT_CUE.search(before))
-        or bool(_PER_TAIL.match(after))
-        or bool(_TARGET_TAIL.match(after))
-    )
+
+    @property
+    def value(self) -> float:
+        digits = self.match.group("int").replace(",", "")
+        return float(f"{digits}.{self.match.group('dec')}") if self.decimals else float(digits)
+
+    @property
+    def decimals(self) -> int:
+        return len(self.match.group("dec") or "")
+
+    @property
+    def scale(self) -> float:
+        return _SCALES.get((self.match.group("scale") or "").lower(), 1.0)
+
+    @property
+    def points_word(self) -> str:
+        """The points unit as written ("points", "pts", "pp"), lower case; "" when none."""
+        return (self.match.group("pts") or "").lower()
+
+    @property
+    def before(self) -> str:
+        """Up to 40 characters before the number."""
+        return self.text[max(0, self.match.start() - 40) : self.match.start()]
+
+    @property
+    def after(self) -> str:
+        """Up to 40 characters after the number, a range's second end ("-12", "to 12") cut."""
+        return _RANGE_TAIL.sub("", self.text[self.match.end() : self.match.end() + 40])
+
+    @property
+    def rest(self) -> str:
+        """Everything after the number."""
+        return self.text[self.match.end() :]
+
+    @property
+    def plain(self) -> bool:
+        """A bare count: no unit, no currency, no scale."""
+        return self.kind == "value" and not self.match.group("cur") and self.scale == 1.0
+
+    @property
+    def whole(self) -> bool:
+        """A plain whole number written without thousands separators ("7", "2026")."""
+        return self.plain and self.decimals == 0 and "," not in self.match.group("int")
+
+
+Rule = tuple[str, Callable[[Written], bool]]
+
+# What a number written with "points" is: percentage points when one of these holds, else a
+# plain value ("scored 5 points"). A percent sign always makes a percent.
+POINTS_RULES: tuple[Rule, ...] = (
+    ("points abbreviated", lambda w: not w.points_word.startswith("point")),  # 5 pts, 5pp
+    ("points before a comparison", lambda w: bool(_COMPARATIVE.match(w.rest))),  # 5 points below
+    ("points after a change word", lambda w: bool(_POINTS_BEFORE.search(w.before))),  # up 5 points
+)
+# A number no record needs to hold; the first rule that holds exempts it.
+EXEMPT_RULES: tuple[Rule, ...] = (
+    ("small count", lambda w: w.plain and w.decimals == 0 and w.value < SMALL_COUNT),
+    ("year", lambda w: w.whole and 1990 <= w.value <= 2100),
+    ("counter", lambda w: bool(_COUNTER_CUE.search(w.before))),  # week 3, step 2, #4
+    (
+        "short duration",  # 15 minutes, 30 secs
+        lambda w: w.plain and w.value <= MAX_EXEMPT_MINUTES and bool(_DURATION.match(w.after)),
+    ),
+    (
+        "target",  # target 35%, lift it to 30%, from 22% to 30%
+        lambda w: bool(_TARGET_CUE.search(w.before)) and not _BASELINE.search(w.before),
+    ),
+    ("limit", lambda w: bool(_LIMIT_CUE.search(w.before))),  # under 15 seconds, at least 3
+    ("rate per period", lambda w: bool(_PER_TAIL.match(w.after))),  # 40 dials per block
+    ("named as a target", lambda w: bool(_TARGET_TAIL.match(w.after))),  # 30% target
+)
+PERCENT_RULE = "percent sign"
+VALUE_RULE = "no percent or points unit"
+
+
+def first_rule(rules: tuple[Rule, ...], written: Written) -> str | None:
+    """The name of the first rule that holds for the number, None when none does."""
+    return next((name for name, holds in rules if holds(written)), None)
+
+
+def _kind(written: Written) -> tuple[NumberKind, str]:
+    """The number's kind and the rule that read it."""
+    if written.match.group("pct"):
+        return "percent", PERCENT_RULE
+    points = first_rule(POINTS_RULES, written) if written.points_word else None
+    return ("points", points) if points else ("value", VALUE_RULE)
+
+
+def _mention(m: re.Match[str], text: str) -> NumberMention:
+    kind, kind_rule = _kind(Written(m, text))
+    written = Written(m, text, kind)
     return NumberMention(
-        value, decimals, kind, scale, m.group(0).strip(), exempt, m.start(), m.end()
+        written.value,
+        written.decimals,
+        kind,
+        written.scale,
+        m.group(0).strip(),
+        first_rule(EXEMPT_RULES, written),
+        m.start(),
+        m.end(),
+        kind_rule,
     )
 
 

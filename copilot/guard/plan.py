@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from copilot.drafting.schemas import AnyDraft, PlanDraft
-from copilot.guard.facts import FactIndex
+from copilot.guard.closed_world import FactIndex
 from copilot.guard.focus import focus_findings
 from copilot.guard.focus_links import focus_evidence, link_findings, measures_focus
 from copilot.guard.focus_metric import metric_findings
 from copilot.guard.report import Finding
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 
 
 def plan_checks(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from copilot.drafting.schemas import DraftKind
-from copilot.guard.units import Role, Unit
+from copilot.guard.unit import Role, Unit
 from copilot.records.sanitize import clean_text
 
 MAX_LABEL_WORDS = 5

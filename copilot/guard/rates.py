@@ -8,10 +8,11 @@ the record has 21.4 points, or "win rate up 5%" where the record's rate went 20.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from itertools import pairwise
 
+from copilot.guard.closed_world import NumberFact, RepFacts
 from copilot.guard.mentions import NumberKind, NumberMention, metric_near, numbers
-from copilot.guard.record import NumberFact, RepFacts
 
 RATE_TOLERANCE = 0.15
 RULE = "grd-3: a rate's difference or change is written in percentage points, not percent"
@@ -58,7 +59,7 @@ def swapped_unit(m: NumberMention, rep: RepFacts) -> str | None:
     if m.kind == "value":
         return None
     other: NumberKind = "points" if m.kind == "percent" else "percent"
-    twin = NumberMention(m.value, m.decimals, other, m.scale, m.text, m.exempt)
+    twin = replace(m, kind=other)
     label = "percentage points" if other == "points" else "a percent"
     return label if any(number_matches(twin, f) for f in rep.numbers) else None
 
@@ -98,7 +99,7 @@ def changed_rate(m: NumberMention, text: str, rep: RepFacts) -> NumberFact | Non
     before, after = text[max(0, m.start - 40) : m.start], text[m.end : m.end + 40]
     if _RELATIVE.search(after) or _RELATIVE.search(before):
         return None
-    twin = NumberMention(m.value, m.decimals, "points", m.scale, m.text, m.exempt)
+    twin = replace(m, kind="points")
     if _GAP_AFTER.match(after):
         if any(number_matches(m, f) for f in rep.numbers if "relative" in f.label):
             return None

@@ -1,4 +1,5 @@
-"""One rep's record read into checkable facts: numbers, dates, names, ids and verbatim text.
+"""One rep's record read into checkable facts (`RepFacts`): numbers, dates, names, ids and
+verbatim text.
 
 Every rep in the database gets one, so the guard can tell a fact that belongs to this rep from
 one that leaked in from another rep's record.
@@ -6,71 +7,18 @@ one that leaked in from another rep's record.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from copilot.diagnosis import funnel
-from copilot.guard.injection import InjectionSpan, instruction_spans, without_spans
-from copilot.guard.mentions import NumberKind, dates, numbers
-from copilot.guard.names import name_spans, normal
+from copilot.guard.closed_world import InjectionSpan, RepFacts
+from copilot.guard.injection import instruction_spans, without_spans
+from copilot.guard.names import normal
 from copilot.store.database import Store
 from copilot.store.tables import Activity, Rep
 
 FIELDS = (*funnel.FIELDS, "quota", "revenue")
-
-
-@dataclass(frozen=True)
-class NumberFact:
-    """A number the record supports, in the unit a draft would write it (percent as 0-100)."""
-
-    value: float
-    kind: NumberKind
-    label: str
-    metric: str | None = None
-
-
-@dataclass
-class RepFacts:
-    """Everything checkable in one rep's record."""
-
-    rep_id: str
-    name: str
-    manager: str
-    goal: str
-    numbers: list[NumberFact] = field(default_factory=list)
-    dates: dict[tuple[int, int], str] = field(default_factory=dict)
-    periods: set[str] = field(default_factory=set)
-    ids: set[str] = field(default_factory=set)
-    bare_ids: set[str] = field(default_factory=set)
-    names: dict[str, str] = field(default_factory=dict)
-    tokens: set[str] = field(default_factory=set)
-    corpus: str = " "
-    lower_words: set[str] = field(default_factory=set)
-    statements: list[str] = field(default_factory=list)
-    injections: list[InjectionSpan] = field(default_factory=list)
-
-    def add_number(
-        self, value: float | None, kind: NumberKind, label: str, metric: str | None = None
-    ) -> None:
-        if value is not None:
-            self.numbers.append(NumberFact(float(value), kind, label, metric))
-
-    def add_text(self, evidence: str, text: str | None) -> None:
-        """Index a record text: its numbers, dates, names and words (for quotes)."""
-        if not text:
-            return
-        for n in numbers(text):
-            self.add_number(n.value * n.scale, n.kind, f"{evidence}: '{n.text}'")
-        for d in dates(text):
-            self.dates.setdefault((d.month, d.day), f"{evidence}: '{d.text}'")
-        for span in name_spans(text):
-            if not span.initial or len(span.words) > 1:  # a lone capital opening a sentence
-                self.names.setdefault(normal(span.text), span.text)
-        self.lower_words.update(re.findall(r"(?<![\w'’-])[a-z][a-z]+\b", text))
-        self.corpus += normal(text) + " | "
 
 
 def read_record(session: Session, rep: Rep, window: Sequence[str]) -> RepFacts:

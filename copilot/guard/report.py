@@ -21,7 +21,12 @@ class Finding(BaseModel):
 
 
 class GuardReport(BaseModel):
-    """Every detector's findings for one draft; `passed` when no gating detector fired."""
+    """Every detector's findings for one draft; `passed` when no gating detector fired.
+
+    `metrics`: anchor_rate, units (judged), verified_claims (numbers, dates, names, quotes
+    and ids that verified against the rep's record), findings; by kind open_share and
+    questions_to_tells (questions, debrief), focus_share (plan), identity_margin.
+    """
 
     passed: bool
     kind: DraftKind

@@ -2,51 +2,29 @@
 
 Typed drafts split along their schema, skipping fields the code fills in from the record
 (the brief, the metric, checkpoints, what is parked); pasted text goes through `prose`.
+The guard judges at most MAX_UNITS of them (`judged_units`).
 """
 
 from __future__ import annotations
-
-from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from copilot.drafting.schemas import (
     AnswerDraft,
     AnyDraft,
     DebriefDraft,
     DraftKind,
-    LineKind,
     PlanDraft,
     PrecallDraft,
     QuestionsDraft,
     RoleplayDraft,
 )
+from copilot.guard.prose import split_text
+from copilot.guard.unit import Unit
 
-Role = Literal["manager", "rep", "none"]
-
-
-class Unit(BaseModel):
-    """One judged piece of a draft, with who says it and the ids it cites."""
-
-    text: str
-    role: Role = "none"
-    declared_kind: LineKind | None = None
-    evidence: list[str] = Field(default_factory=list)
-    section: str = ""
-    in_character: bool = False
-    week: int | None = None
-
-    @property
-    def label(self) -> str:
-        """The innermost heading or label the unit sits under ("Week 2", "Parked")."""
-        return self.section.rsplit(" / ", 1)[-1]
+MAX_UNITS = 400
 
 
 def units_of(draft: AnyDraft | str, kind: DraftKind) -> list[Unit]:
     """The draft's units in reading order; plain text is split by lines, bullets and roles."""
-    # prose builds Units, so it is imported here rather than at the top (no import cycle)
-    from copilot.guard.prose import split_text
-
     if isinstance(draft, str):
         return split_text(draft, kind)
     if isinstance(draft, QuestionsDraft):
@@ -122,9 +100,12 @@ def _roleplay(draft: RoleplayDraft) -> list[Unit]:
 
 
 def _answer(draft: AnswerDraft) -> list[Unit]:
-    from copilot.guard.prose import split_text
-
     units = split_text(draft.answer, "answer")
     if units:
         units[0] = units[0].model_copy(update={"evidence": [*units[0].evidence, *draft.evidence]})
     return units
+
+
+def judged_units(draft: AnyDraft | str, kind: DraftKind) -> list[Unit]:
+    """The units the guard judges: the draft's first MAX_UNITS units."""
+    return units_of(draft, kind)[:MAX_UNITS]

@@ -14,11 +14,13 @@ from copilot.evals.scoring import (
     applicable,
     covered_items,
     forbidden_findings,
+    guard_report,
     score_draft,
     score_no_draft,
 )
 from copilot.evals.thresholds import Rule, judge, load_thresholds, summarize
 from copilot.guard import Unit
+from tests.test_architecture import import_graph
 
 GENERIC = "Work smarter, not harder. Build rapport with your buyers and be more confident."
 
@@ -40,6 +42,26 @@ def test_gold_draft_passes_every_metric() -> None:
         arm="copilot", status="drafted", source="model", applicable=applicable(task), raw=scored.raw
     )
     assert all(judge(result, load_thresholds()).values())
+
+
+@pytest.mark.parametrize("task_id", ["s01-debrief", "s01-plan", "s14-plan", "s01-questions"])
+def test_verified_claims_are_the_guards_metric(task_id: str) -> None:
+    task = _task(task_id)
+    draft = gold(task)
+    assert draft is not None
+    facts, cliches = task_facts(task), eval_framework().cliches
+    report = guard_report(draft, task, facts, cliches)
+    scored = score_draft(draft, task, facts, cliches)
+    assert scored.raw.verified_claims == report.metrics["verified_claims"] > 0
+    assert scored.findings == report.findings
+
+
+def test_the_eval_suite_reads_only_the_guards_public_api() -> None:
+    graph = import_graph()
+    evals = [m for m in graph if m.startswith("copilot.evals")]
+    for module in evals:
+        private = {m for m in graph[module] if m.startswith("copilot.guard.")}
+        assert not private, f"{module} imports {sorted(private)}; use `copilot.guard`"
 
 
 def test_generic_pasted_text_is_flagged() -> None:

@@ -11,12 +11,12 @@ from copilot.drafting.schemas import AnyDraft, PlanDraft
 from copilot.evals.cases import Task, gold, load_tasks, task_facts
 from copilot.evals.mutation_api import MutationContext
 from copilot.evals.mutations import asking, focusing
+from copilot.guard import Unit, units_of
 from copilot.guard.ask import debrief_checks, questions_checks
 from copilot.guard.double import first_question, second_question
 from copilot.guard.plan import plan_checks
 from copilot.guard.report import Finding
 from copilot.guard.speech import unquote
-from copilot.guard.units import Unit, units_of
 
 RECALL = 0.95
 FALSE_ALARMS = 0.05

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from copilot.guard.lexicon import build_lexicon, platitude_findings, trait_findings
-from copilot.guard.units import Unit
+from copilot.guard.unit import Unit
 from tests.support.guard_cases import cliches
 
 

@@ -11,11 +11,16 @@ from copilot.drafting.schemas import AnyDraft
 from copilot.evals.mutation_api import MutationContext, Operator
 from copilot.evals.mutations.generic import record_anchor
 from copilot.evals.mutations.slots import manager_slots, slots, with_texts
-from copilot.guard.coverage import is_id
-from copilot.guard.mentions import NumberMention, numbers, quotes
-from copilot.guard.names import normal
-from copilot.guard.rates import number_matches
-from copilot.guard.record import RepFacts
+from copilot.guard import (
+    NumberKind,
+    NumberMention,
+    RepFacts,
+    is_id,
+    normal,
+    number_matches,
+    numbers,
+    quotes,
+)
 
 FAKE_ACCOUNTS = (
     "Quorndon Freight Partners",
@@ -36,11 +41,11 @@ def _accounts(rep: RepFacts) -> list[str]:
     return [m.group(1) for s in rep.statements if (m := _ACCOUNT.match(s)) is not None]
 
 
-def _known(value: float, decimals: int, kind: str, rep: RepFacts) -> bool:
+def _known(value: float, decimals: int, kind: NumberKind, rep: RepFacts) -> bool:
     """Whether the record has this number in either unit (so it would not be a plain GRD-1)."""
-    kinds = ("percent", "points") if kind != "value" else ("value",)
+    kinds: tuple[NumberKind, ...] = ("percent", "points") if kind != "value" else ("value",)
     return any(
-        number_matches(NumberMention(value, decimals, k, 1.0, "", False), f)  # type: ignore[arg-type]
+        number_matches(NumberMention(value, decimals, k, 1.0, ""), f)
         for k in kinds
         for f in rep.numbers
     )

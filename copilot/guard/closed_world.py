@@ -1,0 +1,108 @@
+"""The closed world a draft is checked in, as types: one rep's checkable facts (`RepFacts`,
+with its `NumberFact`s and the `InjectionSpan`s kept out of them) and the `FactIndex` over
+this rep, every other rep and the diagnosis.
+
+`record` reads a rep's record into `RepFacts`, `injection` finds the spans and judges drafts
+with them, and `facts` builds the index; the detectors read it. The types live here, below all
+of them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from copilot.diagnosis.schemas import Capability, Diagnosis
+from copilot.guard.mentions import NumberKind, dates, numbers
+from copilot.guard.names import name_spans, normal
+
+
+@dataclass(frozen=True)
+class NumberFact:
+    """A number the record supports, in the unit a draft would write it (percent as 0-100)."""
+
+    value: float
+    kind: NumberKind
+    label: str
+    metric: str | None = None
+
+
+@dataclass(frozen=True)
+class InjectionSpan:
+    """Instruction-like text found in one record field."""
+
+    evidence: str
+    text: str
+
+
+@dataclass
+class RepFacts:
+    """Everything checkable in one rep's record."""
+
+    rep_id: str
+    name: str
+    manager: str
+    goal: str
+    numbers: list[NumberFact] = field(default_factory=list)
+    dates: dict[tuple[int, int], str] = field(default_factory=dict)
+    periods: set[str] = field(default_factory=set)
+    ids: set[str] = field(default_factory=set)
+    bare_ids: set[str] = field(default_factory=set)
+    names: dict[str, str] = field(default_factory=dict)
+    tokens: set[str] = field(default_factory=set)
+    corpus: str = " "
+    lower_words: set[str] = field(default_factory=set)
+    statements: list[str] = field(default_factory=list)
+    injections: list[InjectionSpan] = field(default_factory=list)
+
+    def add_number(
+        self, value: float | None, kind: NumberKind, label: str, metric: str | None = None
+    ) -> None:
+        if value is not None:
+            self.numbers.append(NumberFact(float(value), kind, label, metric))
+
+    def add_text(self, evidence: str, text: str | None) -> None:
+        """Index a record text: its numbers, dates, names and words (for quotes)."""
+        if not text:
+            return
+        for n in numbers(text):
+            self.add_number(n.value * n.scale, n.kind, f"{evidence}: '{n.text}'")
+        for d in dates(text):
+            self.dates.setdefault((d.month, d.day), f"{evidence}: '{d.text}'")
+        for span in name_spans(text):
+            if not span.initial or len(span.words) > 1:  # a lone capital opening a sentence
+                self.names.setdefault(normal(span.text), span.text)
+        self.lower_words.update(re.findall(r"(?<![\w'’-])[a-z][a-z]+\b", text))
+        self.corpus += normal(text) + " | "
+
+
+@dataclass
+class FactIndex:
+    """This rep's facts, every other rep's (to recognise leaks), and the diagnosis.
+
+    `ordinary` holds every word the records write in lower case: such a word opening a
+    sentence is not a name.
+    """
+
+    rep: RepFacts
+    others: dict[str, RepFacts]
+    diagnosis: Diagnosis
+    card_ids: frozenset[str]
+    injections: list[InjectionSpan] = field(default_factory=list)
+    pushed: list[str] = field(default_factory=list)
+    ordinary: frozenset[str] = frozenset()
+
+    @property
+    def as_of(self) -> date:
+        return self.diagnosis.as_of
+
+    @property
+    def focus(self) -> Capability | None:
+        return self.diagnosis.focus.capability if self.diagnosis.focus else None
+
+    def holders(self, found: Iterable[RepFacts]) -> str:
+        """Names the other reps in `found`, for a leak's reason."""
+        reps = [f"{r.name} ({r.rep_id})" for r in found]
+        return ", ".join(reps[:2]) + (f" and {len(reps) - 2} more" if len(reps) > 2 else "")
