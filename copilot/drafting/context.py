@@ -76,7 +76,12 @@ def context_items(
     chunks: Sequence[RetrievedChunk],
     named_call: Call | None = None,
 ) -> list[ContextItem]:
-    """Must-cite items first (the named call, the calls behind the focus), then retrieved chunks."""
+    """Must-cite items first (the named call, the calls behind the focus), then retrieved chunks.
+
+    Each piece of record text goes in once: a retrieved chunk whose text a must-cite call
+    already carries (its summary or manager notes) is left out, and the retrieved chunks of one
+    field of one source are joined into one item, their overlap removed.
+    """
     must: list[Call] = [named_call] if named_call else []
     if d.focus:
         must += [c for c in calls_for(calls, d.focus.capability) if c not in must][:2]
@@ -84,5 +89,70 @@ def context_items(
         ContextItem(evidence_id=f"call:{c.call_id}", text=call_text(c), must_cite=True)
         for c in must
     ]
-    items += [ContextItem(evidence_id=c.evidence_id, text=fence(c.text)) for c in chunks]
+    present: dict[str, str] = {}
+    for item in items:
+        present[item.evidence_id] = present.get(item.evidence_id, "") + "\n" + item.text
+    return items + retrieved_items(chunks, present)
+
+
+_MIN_OVERLAP = 12
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _source_and_index(chunk: RetrievedChunk) -> tuple[str, int]:
+    """`call:ID:field:3` -> (`call:ID:field`, 3); an id without an index is its own source."""
+    source, _, index = chunk.chunk_id.rpartition(":")
+    return (source, int(index)) if source and index.isdigit() else (chunk.chunk_id, 0)
+
+
+def _join(pieces: Sequence[tuple[int, str]]) -> str:
+    """Consecutive windows of one text, joined with the overlap between them written once."""
+    out, last = "", None
+    for index, piece in pieces:
+        if last is not None and index == last + 1:
+            overlap = next(
+                (
+                    k
+                    for k in range(min(len(out), len(piece)), _MIN_OVERLAP - 1, -1)
+                    if out.endswith(piece[:k])
+                ),
+                0,
+            )
+            out += ("\n" if not overlap else "") + piece[overlap:]
+        else:
+            out += ("\n...\n" if out else "") + piece
+        last = index
+    return out
+
+
+def retrieved_items(
+    chunks: Sequence[RetrievedChunk], present: dict[str, str] | None = None
+) -> list[ContextItem]:
+    """Retrieved chunks as context items, in the order of each source's best hit.
+
+    A chunk is a header line (which call or card, which field) and a window of the text. The
+    windows of one source field are joined into one item under one header; a window already
+    in `present` (the text given so far for that evidence id) is left out.
+    """
+    seen = {k: _squash(v) for k, v in (present or {}).items()}
+    groups: dict[str, tuple[str, str, list[tuple[int, str]]]] = {}
+    for chunk in chunks:
+        source, index = _source_and_index(chunk)
+        text = fence(chunk.text)
+        head, _, body = text.partition("\n") if "\n" in text else ("", "", text)
+        body = body.strip()
+        if not body or _squash(body) in seen.get(chunk.evidence_id, ""):
+            continue
+        _, _, pieces = groups.setdefault(source, (chunk.evidence_id, head, []))
+        if all(i != index for i, _ in pieces):
+            pieces.append((index, body))
+    items: list[ContextItem] = []
+    for evidence_id, head, pieces in groups.values():
+        body = _join(sorted(pieces))
+        text = f"{head}\n{body}" if head else body
+        items.append(ContextItem(evidence_id=evidence_id, text=text))
+        seen[evidence_id] = seen.get(evidence_id, "") + " " + _squash(body)
     return items

@@ -30,6 +30,8 @@ def _questions(d: QuestionsDraft) -> list[str]:
 
 def _debrief(d: DebriefDraft) -> list[str]:
     out = [f"# Debrief script: {d.rep_id}, call {d.call_id} ({d.total_minutes} min)", ""]
+    if d.call_choice:
+        out += [f"_{d.call_choice}_", ""]
     for s in d.segments:
         out.append(f"## {s.name.replace('_', ' ').capitalize()} ({s.minutes} min)")
         out += [

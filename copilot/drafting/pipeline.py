@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -32,6 +33,12 @@ from copilot.store.database import Store
 
 Source = Literal["model", "repaired", "composer"]
 _CITATION = re.compile(r"\[([a-z]+:[^\]]+)\]")
+# The failed reply goes back whole, so the model can copy its passing lines back unchanged;
+# output that did not parse goes back cut.
+REPLY_CHARS = 12_000
+BROKEN_REPLY_CHARS = 1200
+FINDINGS_CHARS = 1500
+REPAIR_UNITS = 12
 
 
 def draft_key(team: str, rep_id: str, kind: str, scope: str) -> str:
@@ -66,6 +73,7 @@ class PreparedDraft:
     guard: GuardContext
     prompt: RenderedPrompt
     context: PackedContext
+    focus: str = "the diagnosed focus"
 
 
 @dataclass
@@ -115,15 +123,17 @@ class Drafter:
         focus = diagnosis.focus.capability if diagnosis.focus else None
         chunks += s.retriever.knowledge(focus_query(diagnosis), 2, focus)
         packed = pack(context_items(diagnosis, calls, chunks, job.call), s.settings.context_tokens)
+        focus_name = focus or "the observation plan"
         rendered = prompt(req.kind).render(
             rep_name=rep.name,
             rep_id=rep_id,
             diagnosis=diagnosis_text(diagnosis),
             evidence=packed.render(),
-            focus=focus or "the observation plan",
+            focus=focus_name,
+            today=today.isoformat(),
             **job.values,
         )
-        return PreparedDraft(job, guard, rendered, packed)
+        return PreparedDraft(job, guard, rendered, packed, focus_name)
 
     def _rounds(
         self, prepared: PreparedDraft, deadline: float
@@ -144,7 +154,10 @@ class Drafter:
                 )
             except ModelOutputError as exc:
                 attempts.append(Attempt(round=round_no, error=exc.reason, detail=str(exc)[:300]))
-                extra = [AIMessage(exc.raw[:1200]), self._repair(job, str(exc)[:600])]
+                extra = [
+                    AIMessage(exc.raw[:BROKEN_REPLY_CHARS]),
+                    self._repair(prepared, str(exc)[:600]),
+                ]
                 continue
             except ContextBudgetError as exc:  # a repair prompt can outgrow a small context
                 attempts.append(Attempt(round=round_no, error="context", detail=str(exc)))
@@ -163,15 +176,27 @@ class Drafter:
             )
             if report.passed:
                 return candidate, report, source, attempts  # type: ignore[return-value]
-            extra = [AIMessage(record.raw[:1200]), self._repair(job, report.repair_brief()[:1500])]
+            extra = [
+                AIMessage(record.raw[:REPLY_CHARS]),
+                self._repair(
+                    prepared, report.repair_brief()[:FINDINGS_CHARS], failing_units(report)
+                ),
+            ]
         return None, None, "composer", attempts
 
     def _check(self, draft: AnyDraft, kind: DraftKind, prepared: PreparedDraft) -> GuardReport:
         return check_draft(self.services, draft.rep_id, kind, draft, context=prepared.guard)
 
-    def _repair(self, job: DraftSpec, findings: str) -> HumanMessage:
-        focus = str(job.values.get("focus", "the diagnosed focus"))
-        repair = prompt("repair").render(findings=findings, focus=focus)
+    def _repair(
+        self, prepared: PreparedDraft, findings: str, units: Sequence[str] = ()
+    ) -> HumanMessage:
+        """The repair round's message: the failing units verbatim, then the findings."""
+        repair = prompt("repair").render(
+            findings=findings,
+            focus=prepared.focus,
+            today=self.services.settings.today().isoformat(),
+            units=units_text(units),
+        )
         return HumanMessage(f"{repair.system}\n\n{repair.user}")
 
     def draft(self, req: DraftRequest) -> DraftResult:
@@ -267,6 +292,19 @@ class Drafter:
                 },
             )
             return row.id
+
+
+def failing_units(report: GuardReport) -> list[str]:
+    """The units the findings name, verbatim and once each, in the order found."""
+    units = dict.fromkeys(f.unit.strip() for f in report.findings if f.unit.strip())
+    return list(units)[:REPAIR_UNITS]
+
+
+def units_text(units: Sequence[str]) -> str:
+    """The failing units as a numbered list, each quoted exactly as the draft has it."""
+    if not units:
+        return "(none named: rewrite what the findings below describe, and keep every line)"
+    return "\n".join(f'{n}. "{u}"' for n, u in enumerate(units, start=1))
 
 
 def _cited(draft: AnyDraft) -> set[str]:

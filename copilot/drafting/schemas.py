@@ -156,6 +156,8 @@ class DebriefDraft(BaseModel):
     segments: list[SegmentOut]
     total_minutes: int
     follow_up: date
+    # Which call and why, for the manager; optional so drafts stored before it still load.
+    call_choice: str | None = None
 
 
 class SuccessMetric(BaseModel):

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
-from copilot.diagnosis.schemas import Diagnosis
+from copilot.diagnosis.schemas import Capability, Diagnosis
+from copilot.diagnosis.stages import capabilities_of
 from copilot.drafting import assembly
 from copilot.drafting.composer import coaching as composer
 from copilot.drafting.composer import preparation as composer_prep
@@ -51,6 +53,65 @@ def _call_line(call: Call) -> str:
 
 
 @dataclass(frozen=True)
+class CallChoice:
+    """The call a debrief is about, and why it was chosen, in a line the manager sees."""
+
+    call: Call
+    reason: str
+
+
+def _latest(calls: Sequence[Call]) -> Call:
+    return max(calls, key=lambda c: c.date)
+
+
+def debrief_call(calls: Sequence[Call], capability: Capability | None) -> CallChoice | None:
+    """The call that best shows the focus, else the latest call.
+
+    Best: a call at a stage that shows the focus capability (`copilot.diagnosis.stages`), the
+    most direct stage first (a discovery call shows discovery more directly than a demo, which
+    also shows value), then a call the manager observed or recorded over the rep's own
+    account, then the newest.
+    """
+    if not calls:
+        return None
+    latest = _latest(calls)
+    if capability is None:
+        return CallChoice(latest, "the latest call; the diagnosis has no focus yet")
+    showing = [c for c in calls if capability in capabilities_of(c.stage)]
+    if not showing:
+        return CallChoice(
+            latest, f"the latest call; no call on record is at a stage that shows {capability}"
+        )
+    best = min(
+        showing,
+        key=lambda c: (len(capabilities_of(c.stage)), c.source == "self", -c.date.toordinal()),
+    )
+    heard = "self-reported" if best.source == "self" else best.source
+    reason = f"the newest {heard} {best.stage} call, the stage that best shows the focus, "
+    reason += capability
+    if latest.date > best.date:
+        reason += f"; the latest call, {latest.call_id} ({latest.stage}, {latest.date}), "
+        if capability not in capabilities_of(latest.stage):
+            reason += "does not show it"
+        elif len(capabilities_of(latest.stage)) > len(capabilities_of(best.stage)):
+            reason += "shows it less directly"
+        else:
+            reason += "is the rep's own account"
+    return CallChoice(best, reason)
+
+
+def choice_line(choice: CallChoice) -> str:
+    """Which call a debrief is about and why, for the manager and the prompt."""
+    c = choice.call
+    return f"Debriefing {c.call_id} ({c.account}, {c.stage}, {c.date}): {choice.reason}."
+
+
+def follow_up(today: date) -> date:
+    """The debrief's follow-up date, as the stored draft sets it."""
+    return today + timedelta(days=assembly.FOLLOW_UP_DAYS)
+
+
+@dataclass(frozen=True)
 class SpecInput:
     """What a spec builder gets: the composer's inputs and the request's optional parts."""
 
@@ -72,17 +133,30 @@ def _questions(j: SpecInput) -> DraftSpec:
 
 
 def _debrief(j: SpecInput) -> DraftSpec:
-    d = j.inp.diagnosis
-    call = j.call or composer.anchor_call(j.inp, d.focus.capability if d.focus else None)
-    if call is None:
+    d, today = j.inp.diagnosis, j.inp.today
+    if j.call is not None:
+        choice: CallChoice | None = CallChoice(j.call, "named by the manager")
+    else:
+        choice = debrief_call(j.inp.calls, d.focus.capability if d.focus else None)
+    if choice is None:
         raise CopilotError(f"no call on record for {d.rep_id}: import calls.jsonl or pass --call")
+    call, line = choice.call, choice_line(choice)
+
+    def assemble(out: DebriefOut) -> AnyDraft:
+        draft = assembly.debrief_draft(d, call.call_id, out, today)
+        return draft.model_copy(update={"call_choice": line})
+
     return DraftSpec(
         "debrief",
         DebriefOut,
-        lambda o: assembly.debrief_draft(d, call.call_id, o, j.inp.today),
+        assemble,
         lambda: composer.compose_debrief(j.inp, call),
         call.call_id,
-        {"call_line": _call_line(call)},
+        {
+            "call_line": _call_line(call),
+            "call_choice": line,
+            "follow_up": follow_up(today).isoformat(),
+        },
         call,
     )
 

@@ -21,7 +21,6 @@ from copilot.drafting.schemas import (
     SegmentName,
     SegmentOut,
 )
-from copilot.guard.double import first_question
 from copilot.store.tables import Call
 
 WORDS = {
@@ -159,9 +158,10 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
 
 
 def bank_question(inp: ComposerInput, capability: str) -> str:
-    """The bank's first question for the capability, cut to one thing it asks (ASK-6)."""
+    """The bank's first question for the capability, as the card writes it (every bank question
+    asks one thing: tests/drafting/test_composer_bank.py runs the guard over them)."""
     bank = inp.bank.get(capability) or ["What happened at that moment?"]
-    return first_question(bank[0])
+    return bank[0]
 
 
 def _month_after(today: date) -> str:
