@@ -194,7 +194,8 @@ def test_the_draft_deadline_bounds_wall_time(demo: Services) -> None:
     with pytest.raises(ModelTimeoutError):
         Drafter(services, model).draft(DraftRequest("questions", "E02"))
     assert time.monotonic() - started < 3
-    assert len(model.sent) == 1  # no second round past the deadline
+    # No second round past the deadline (on a loaded machine preparing alone can use it up).
+    assert len(model.sent) <= 1
 
 
 POISON = (
