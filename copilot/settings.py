@@ -74,6 +74,16 @@ class Settings(BaseSettings):
     transcript_max_tokens: int = Field(
         default=20_000, ge=100, description="Largest call transcript accepted (cl100k tokens)."
     )
+    note_max_tokens: int = Field(
+        default=2_000,
+        ge=100,
+        description="Largest call summary or manager's notes the API accepts (cl100k tokens).",
+    )
+    api_docs: bool = Field(
+        default=True,
+        description="Serve Swagger UI at /docs and ReDoc at /redoc (their assets are served "
+        "locally); /openapi.json is served either way.",
+    )
     batch_concurrency: int = Field(
         default=4, ge=1, le=64, description="Reps drafted at once by a batch of monthly plans."
     )

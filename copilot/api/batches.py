@@ -21,6 +21,7 @@ from copilot.batch.engine import RunOptions, run_job
 from copilot.batch.views import BatchCounts, BatchDetail, BatchOut, detail, summary
 from copilot.drafting.pipeline import Drafter
 from copilot.errors import NotFoundError
+from copilot.records.schemas import Period
 
 log = logging.getLogger("copilot.api")
 router = APIRouter(prefix="/v1", tags=["batches"])
@@ -31,9 +32,8 @@ class BatchCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    month: Annotated[
-        str, Field(pattern=db.MONTH_PATTERN, description="YYYY-MM", examples=["2026-12"])
-    ]
+    # the import's month type: ASCII digits, a real calendar month (0000-01 is not)
+    month: Annotated[Period, Field(description="YYYY-MM", examples=["2026-12"])]
     team: Annotated[
         str | None,
         Field(max_length=100, description="Optional; anything but the token's team is 404."),

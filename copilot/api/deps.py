@@ -1,11 +1,13 @@
 """Dependencies every router uses: the app's shared state, the services, the chat model, and
-the calling manager (bearer token -> team scope, then the per-manager rate limit)."""
+the calling manager (intact storage, then bearer token -> team scope, then the per-manager rate
+limit)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -30,13 +32,63 @@ class ApiError(Exception):
         self.headers = headers or {}
 
 
+class StorageWatch:
+    """The on-disk stores this process has open, known by identity (device and inode).
+
+    An open SQLite connection, like the embedded Chroma, goes on working on files deleted or
+    replaced under it: reads answer from the old files, and writes land in them and are lost.
+    So each store is compared with the one first seen; one missing or different is broken.
+    Stores reached by URL (PostgreSQL, a Chroma server) are not files and are not watched.
+    """
+
+    def __init__(self, paths: dict[str, Path]) -> None:
+        self.paths = paths
+        self._seen: dict[str, tuple[int, int]] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def of(cls, services: Services) -> StorageWatch:
+        """The SQLite file and the embedded Chroma directory `services` use, where on disk."""
+        paths: dict[str, Path] = {}
+        url = services.store.engine.url
+        if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+            paths["database"] = Path(str(url.database))
+        if not services.settings.chroma_url:
+            paths["vectors"] = services.settings.chroma_path
+        return cls(paths)
+
+    def problems(self) -> dict[str, str]:
+        """Store name -> `missing` or `replaced`, for each that is not the one first seen."""
+        found: dict[str, str] = {}
+        with self._lock:
+            for name, path in self.paths.items():
+                try:
+                    stat = path.stat()
+                except OSError:
+                    if name in self._seen:  # never seen: not made yet, not lost
+                        found[name] = "missing"
+                    continue
+                identity = (stat.st_dev, stat.st_ino)
+                if self._seen.setdefault(name, identity) != identity:
+                    found[name] = "replaced"
+        return found
+
+
+STORAGE_LOST = (
+    "the data directory is missing or was replaced under the running service, so nothing "
+    "can be read or written safely: restore it and restart the service"
+)
+
+
 @dataclass
 class AppState:
-    """Built once per app: the services, the limiter, and the chat model (on first use)."""
+    """Built once per app: the services, the limiter, the storage watch, and the chat model
+    (on first use)."""
 
     services: Services
     model_factory: Callable[[], BaseChatModel]
     limiter: RateLimiter
+    storage: StorageWatch
     _model: BaseChatModel | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -64,7 +116,10 @@ def current_manager(
     state: Annotated[AppState, Depends(get_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Manager:
-    """The manager behind the bearer token; 401 without a valid one, 429 over the rate limit."""
+    """The manager behind the bearer token; 503 when the storage is lost, 401 without a valid
+    token, 429 over the rate limit."""
+    if state.storage.problems():  # before the token: it too is read from the lost database
+        raise ApiError(503, "storage_unavailable", STORAGE_LOST)
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'", challenge)

@@ -16,11 +16,13 @@ from copilot.api.limits import ASGIApp, Message, Receive, Scope, Send, error_bod
 from copilot.errors import (
     ContextBudgetError,
     CopilotError,
+    EmbeddingError,
     ImportValidationError,
     ModelOutputError,
     ModelTimeoutError,
     ModelUnavailableError,
     NotFoundError,
+    VectorStoreError,
 )
 
 log = logging.getLogger("copilot.api")
@@ -59,7 +61,17 @@ def _copilot_status(exc: CopilotError) -> tuple[int, str, dict[str, str]]:
         return 504, "model_timeout", {}
     if isinstance(exc, ModelOutputError):
         return 502, "model_output", {}
+    if isinstance(exc, VectorStoreError | EmbeddingError):
+        return 503, "backend_unavailable", {}
     return 400, "bad_request", {}
+
+
+# A backend's own message can quote its internals (paths, SQL, its limits): the caller gets
+# only which part failed; the log gets the error's type under the correlation id.
+_BACKEND_MESSAGES = {
+    VectorStoreError: "the vector store failed; try again later",
+    EmbeddingError: "the embedding backend failed; try again later",
+}
 
 
 def install(app: FastAPI) -> None:
@@ -75,6 +87,10 @@ def install(app: FastAPI) -> None:
         if status == 404:
             # one message for "absent" and "another team's": the caller learns nothing
             return error_response(request, 404, code, "not found", headers=headers)
+        for kind, message in _BACKEND_MESSAGES.items():
+            if isinstance(exc, kind):
+                log.error("%s [%s]", type(exc).__name__, correlation_id(request))
+                return error_response(request, status, code, message, headers)
         # an import lists every `file:line field: message. Fix: ...` problem
         details = [str(e) for e in exc.errors] if isinstance(exc, ImportValidationError) else None
         return error_response(request, status, code, str(exc), headers, details=details)

@@ -1,7 +1,13 @@
 """`POST /v1/ingest` and the write behind `POST /v1/reps/{rep_id}/calls`: imports scoped to the
 caller's team. Every rep row must name that team; rows naming another team's rep fail exactly
 like rows naming an unknown one; ids owned by another rep are never overwritten (the import's
-own cross-check); transcripts over the token limit are refused before any embedding work."""
+own cross-check); transcripts, summaries and manager's notes over their token limits are
+refused before any embedding work.
+
+Imports of one team run one at a time; different teams' run side by side. Only the short
+commit is serialised across teams, and it checks the scope again inside the write
+transaction, so a rep cannot change team between the check and the write.
+"""
 
 from __future__ import annotations
 
@@ -18,34 +24,76 @@ from sqlalchemy.orm import Session
 from copilot.api.deps import ApiError, CurrentManager, ServicesDep
 from copilot.api.schemas import CallNote, CallNoteResult, FileCountsView, IngestResult
 from copilot.components import Services
-from copilot.errors import ImportValidationError, RowError
-from copilot.records.ingest import IngestReport, ingest, parse_files
-from copilot.records.readers import ParsedFile
+from copilot.errors import RowError
+from copilot.records.ingest import IngestReport, commit, prepare
+from copilot.records.readers import Kind, ParsedFile
 from copilot.retrieval import tokens
+from copilot.settings import Settings
 from copilot.store.database import Store
 
 router = APIRouter(prefix="/v1", tags=["records"])
-# The scope check reads the reps table and the import writes it: one import at a time per
-# process, so a rep cannot change team between the check and the write.
-_write_lock = threading.Lock()
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 LIMIT_VAR = "COPILOT_TRANSCRIPT_MAX_TOKENS"
+NOTE_LIMIT_VAR = "COPILOT_NOTE_MAX_TOKENS"
 
 
-def transcript_problem(transcript: str | None, limit: int) -> str | None:
-    """Why a transcript is too long, naming the limit; None when it fits."""
-    if not transcript or len(transcript) <= limit:  # a token is at least one character
+class TeamLocks:
+    """One lock per team, made on first use: a team's imports queue behind each other only."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def __call__(self, team: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(team, threading.Lock())
+
+
+_team_locks = TeamLocks()
+# Held only while an import re-checks its scope and writes: the embedding is done by then.
+_commit_lock = threading.Lock()
+
+
+def token_problem(text: str | None, limit: int, what: str, variable: str) -> str | None:
+    """Why `text` is too long, naming the limit; None when it fits."""
+    if not text or len(text) <= limit:  # a token is at least one character
         return None
-    used = tokens.count(transcript)
+    used = tokens.count(text)
     if used <= limit:
         return None
-    return f"the transcript is {used:,} tokens, over the limit of {limit:,} ({LIMIT_VAR})"
+    verb = "are" if what.endswith("s") else "is"
+    return f"the {what} {verb} {used:,} tokens, over the limit of {limit:,} ({variable})"
 
 
-def scope_errors(
-    session: Session, files: list[ParsedFile], team: str, limit: int
-) -> list[RowError]:
-    """Rows outside the caller's team, and transcripts over the token limit."""
+def size_problems(row: object, settings: Settings) -> list[tuple[str, str, str]]:
+    """(field, problem, variable) for each text of a call over its token limit."""
+    limits = (
+        ("transcript", settings.transcript_max_tokens, LIMIT_VAR),
+        ("summary", settings.note_max_tokens, NOTE_LIMIT_VAR),
+        ("manager_notes", settings.note_max_tokens, NOTE_LIMIT_VAR),
+    )
+    found = []
+    for name, limit, variable in limits:
+        what = name.replace("_", " ")
+        problem = token_problem(getattr(row, name, None), limit, what, variable)
+        if problem:
+            found.append((name, problem, variable))
+    return found
+
+
+def size_errors(files: list[ParsedFile], settings: Settings) -> list[RowError]:
+    """Call texts over their token limits, each naming its limit."""
+    return [
+        RowError(f.path.name, line, name, problem, f"shorten it or raise {variable}")
+        for f in files
+        if f.kind == "calls"
+        for line, row in f.rows
+        for name, problem, variable in size_problems(row, settings)
+    ]
+
+
+def scope_errors(session: Session, files: list[ParsedFile], team: str) -> list[RowError]:
+    """Rows outside the caller's team, worded as for an unknown rep."""
     owners = Store.rep_teams(session)
     ours = {rep_id for rep_id, rep_team in owners.items() if rep_team == team}
     errors: list[RowError] = []
@@ -81,28 +129,24 @@ def scope_errors(
                         "add the rep to reps.csv and import it first (or in the same command)",
                     )
                 )
-            problem = transcript_problem(getattr(row, "transcript", None), limit)
-            if f.kind == "calls" and problem:
-                errors.append(
-                    RowError(
-                        f.path.name, line, "transcript", problem, f"shorten it or raise {LIMIT_VAR}"
-                    )
-                )
     return errors
 
 
-def scoped_ingest(services: Services, paths: list[Path], team: str) -> IngestReport:
+def scoped_ingest(
+    services: Services, paths: list[Path], team: str, kind: Kind | None = None
+) -> IngestReport:
     """Validate, scope-check and import `paths` all-or-nothing for `team`."""
-    limit = services.settings.transcript_max_tokens
-    with _write_lock:
-        files = parse_files(paths, None)
-        errors = [e for f in files for e in f.errors]
-        if not errors:
-            with services.store.sessions() as session:
-                errors = scope_errors(session, files, team, limit)
-        if errors:
-            raise ImportValidationError(errors)
-        return ingest(services.store, services.indexer, paths)
+
+    def in_scope(session: Session, files: list[ParsedFile]) -> list[RowError]:
+        return scope_errors(session, files, team)
+
+    def in_scope_and_size(session: Session, files: list[ParsedFile]) -> list[RowError]:
+        return in_scope(session, files) + size_errors(files, services.settings)
+
+    with _team_locks(team):
+        prepared = prepare(services.store, services.indexer, paths, kind, check=in_scope_and_size)
+        with _commit_lock:
+            return commit(services.store, services.indexer, prepared, check=in_scope)
 
 
 def safe_name(name: str | None, index: int) -> str:
@@ -146,15 +190,19 @@ def ingest_files(
 
 def add_call(services: Services, rep_id: str, note: CallNote) -> CallNoteResult:
     """Validate, import and index one call note of `rep_id` (already checked to be in scope)."""
-    problem = transcript_problem(note.transcript, services.settings.transcript_max_tokens)
-    if problem:
-        raise ApiError(422, "transcript_too_long", problem)
+    too_long = size_problems(note, services.settings)
+    if too_long:
+        name, problem, _ = too_long[0]
+        raise ApiError(
+            422, "transcript_too_long" if name == "transcript" else "text_too_long", problem
+        )
+    with services.store.sessions() as session:
+        team = services.store.rep(session, rep_id).team
     row = note.model_dump(mode="json", exclude_none=True) | {"rep_id": rep_id}
     with tempfile.TemporaryDirectory(prefix="copilot-call-") as tmp:
         path = Path(tmp) / "calls.jsonl"
         path.write_text(json.dumps(row) + "\n", encoding="utf-8")
-        with _write_lock:
-            report = ingest(services.store, services.indexer, [path], "calls")
+        report = scoped_ingest(services, [path], team, "calls")
     counts = report.files[0]
     outcome = "inserted" if counts.inserted else "updated" if counts.updated else "unchanged"
     return CallNoteResult(

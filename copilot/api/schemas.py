@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from copilot.diagnosis.schemas import Capability, Quadrant
 from copilot.drafting.schemas import AnyDraft, Attempt, DraftKind
 from copilot.guard import GuardReport
-from copilot.records.schemas import CallSource, Id, Period, Text
+from copilot.records.schemas import CallSource, Id, Name, Period, Stage, Text
 
 GeneratedKind = Literal["questions", "debrief", "plan", "precall", "roleplay"]
 DraftStatus = Literal["draft", "approved", "edited"]
@@ -122,8 +122,8 @@ class CallNote(_Input):
 
     call_id: Id
     date: dt.date
-    account: Text
-    stage: Text
+    account: Name
+    stage: Stage
     source: CallSource
     summary: Text
     transcript: str | None = None

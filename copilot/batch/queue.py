@@ -25,7 +25,6 @@ from copilot.store.tables import BatchItem, BatchJob, Draft
 
 LEASE_TTL = timedelta(minutes=10)
 OPEN = ("queued", "running")
-MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 STATES = ("pending", "running", "done", "skipped", "failed")
 # runners alive in this process: a lease naming this pid is live only while its run is
 LIVE: set[str] = set()

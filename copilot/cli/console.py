@@ -49,3 +49,17 @@ def progress() -> Progress:
         console=err,
         transient=True,
     )
+
+
+def checked_month(value: str | None) -> str | None:
+    """Typer callback for `--month`: YYYY-MM in ASCII digits, a real calendar month."""
+    if value is None:
+        return None
+    from pydantic import TypeAdapter, ValidationError
+
+    from copilot.records.schemas import Period
+
+    try:
+        return str(TypeAdapter(Period).validate_python(value))
+    except ValidationError as exc:
+        raise typer.BadParameter("use YYYY-MM with a real month, e.g. 2026-12") from exc

@@ -13,7 +13,7 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out
+from copilot.cli.console import JsonFlag, checked_month, emit, err, errors_to_exit, out
 from copilot.settings import get_settings
 
 if TYPE_CHECKING:  # the model stack is imported by the commands that run it, not by --help
@@ -31,7 +31,10 @@ CallOpt = Annotated[
     str | None,
     typer.Option("--call", help="The call's id (default: the call that best shows the focus)."),
 ]
-MonthOpt = Annotated[str | None, typer.Option("--month", help="YYYY-MM (default: this month).")]
+MonthOpt = Annotated[
+    str | None,
+    typer.Option("--month", help="YYYY-MM (default: this month).", callback=checked_month),
+]
 
 
 class CheckKind(StrEnum):

@@ -6,14 +6,13 @@ interrupted batch, retries failed reps, or does nothing when every plan is store
 
 from __future__ import annotations
 
-import re
 import time
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
-from copilot.cli.console import JsonFlag, emit, errors_to_exit, out, progress
+from copilot.cli.console import JsonFlag, checked_month, emit, errors_to_exit, out, progress
 from copilot.settings import get_settings
 
 if TYPE_CHECKING:  # the batch engine loads the model stack: imported where a run needs it
@@ -64,7 +63,9 @@ def _watch(services: Services, job_id: str, update: Progress) -> None:
 @errors_to_exit
 def plans(
     team: Annotated[str, typer.Option("--team", help="The team whose reps get a plan.")],
-    month: Annotated[str, typer.Option("--month", help="The plans' month, YYYY-MM.")],
+    month: Annotated[
+        str, typer.Option("--month", help="The plans' month, YYYY-MM.", callback=checked_month)
+    ],
     concurrency: Annotated[
         int | None,
         typer.Option(
@@ -80,9 +81,6 @@ def plans(
     from copilot.components import Services
     from copilot.drafting.pipeline import Drafter
     from copilot.llm.chat_model import build_chat_model
-
-    if not re.fullmatch(db.MONTH_PATTERN, month):
-        raise typer.BadParameter("use YYYY-MM, e.g. 2026-12", param_hint="--month")
 
     services = Services(get_settings())
     services.store.create_schema()

@@ -21,7 +21,13 @@ class DatasetManifest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     as_of: date | None = None
+    # Descriptive keys, read by people, not by the copilot.
+    name: str | None = None
     description: str | None = None
+    team: str | None = None
+    currency: str | None = None
+    reps: int | None = None
+    activity: str | None = None
 
 
 def read_manifest(directory: Path) -> DatasetManifest:

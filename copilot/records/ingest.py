@@ -2,6 +2,10 @@
 
 A command either writes every file it was given or nothing: rows and vectors are written
 inside one SQL transaction that rolls back if the vector store fails.
+
+`prepare` (validate, plan, embed: the slow part) and `commit` (re-check, write) are separate so
+that a caller can serialise only the short commit: `commit` checks the rows again against the
+records as they are then, so nothing another import wrote meanwhile is overwritten.
 """
 
 from __future__ import annotations
@@ -15,7 +19,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.errors import ImportValidationError, RowError
-from copilot.records.readers import KINDS, Kind, ParsedFile, detect_kind, read_file
+from copilot.records.readers import (
+    KINDS,
+    Kind,
+    ParsedFile,
+    check_across_files,
+    detect_kind,
+    read_file,
+)
 from copilot.records.upsert import FileCounts, write_rows
 from copilot.retrieval.indexing import Indexer, SyncPlan
 from copilot.retrieval.vectors import team_collection
@@ -23,6 +34,8 @@ from copilot.store.database import Store
 from copilot.store.tables import Call, CoachingSession, Commitment, Rep
 
 Progress = Callable[[int], None]
+# An extra rule on the rows, read in the session the import reads or writes in (a team scope).
+Check = Callable[[Session, list[ParsedFile]], list[RowError]]
 
 
 @dataclass
@@ -33,6 +46,16 @@ class IngestReport:
     chunks_embedded: int = 0
     chunks_reused: int = 0
     chunks_deleted: int = 0
+
+
+@dataclass
+class PreparedImport:
+    """Validated files with their vectors computed, ready to be written by `commit`."""
+
+    files: list[ParsedFile]
+    teams: dict[str, str]
+    plans: list[SyncPlan]
+    embedded: int
 
 
 def parse_files(paths: Iterable[Path], kind: Kind | None = None) -> list[ParsedFile]:
@@ -51,38 +74,62 @@ def parse_files(paths: Iterable[Path], kind: Kind | None = None) -> list[ParsedF
             parsed.append(bad)
             continue
         parsed.append(read_file(path, found))
-    return sorted(parsed, key=lambda p: KINDS.index(p.kind))
+    parsed.sort(key=lambda p: KINDS.index(p.kind))
+    check_across_files(parsed)
+    return parsed
 
 
 def _names() -> list[str]:
     return ["reps.csv", "activity.csv", "calls.jsonl", "sessions.jsonl"]
 
 
-def _cross_check(session: Session, files: list[ParsedFile]) -> dict[str, str]:
-    """Every rep id must be known; ids may not move between reps. Returns rep -> team."""
+def _cross_check(
+    session: Session, files: list[ParsedFile]
+) -> tuple[dict[str, str], list[RowError]]:
+    """Every rep id must be known; ids may not move between reps. Returns rep -> team, and
+    the problems found."""
     teams = {rep.rep_id: rep.team for rep in session.scalars(select(Rep))}
     for f in files:
         if f.kind == "reps":
             teams.update({row.rep_id: row.team for _, row in f.rows})
     owners = _existing_owners(session, files)
+    errors: list[RowError] = []
     for f in files:
         for line, row in f.rows:
             if row.rep_id not in teams:
-                f.error(
-                    line,
-                    "rep_id",
-                    f"unknown rep_id '{row.rep_id}'",
-                    "add the rep to reps.csv and import it first (or in the same command)",
+                errors.append(
+                    RowError(
+                        f.path.name,
+                        line,
+                        "rep_id",
+                        f"unknown rep_id '{row.rep_id}'",
+                        "add the rep to reps.csv and import it first (or in the same command)",
+                    )
                 )
             for key, value in _owned_ids(f.kind, row):
                 owner = owners.get((key, value))
                 if owner is not None and owner != row.rep_id:
-                    f.error(
-                        line,
-                        key,
-                        f"{key} '{value}' already belongs to another rep",
-                        "give this row a new id",
+                    errors.append(
+                        RowError(
+                            f.path.name,
+                            line,
+                            key,
+                            f"{key} '{value}' already belongs to another rep",
+                            "give this row a new id",
+                        )
                     )
+    return teams, errors
+
+
+def _check_rows(session: Session, files: list[ParsedFile], check: Check | None) -> dict[str, str]:
+    """The caller's rule first (a scope answers alike for absent and foreign rows), then the
+    import's own; raises with every problem of the first that finds any."""
+    errors = check(session, files) if check else []
+    if errors:
+        raise ImportValidationError(errors)
+    teams, errors = _cross_check(session, files)
+    if errors:
+        raise ImportValidationError(errors)
     return teams
 
 
@@ -146,20 +193,25 @@ def _plans(
     return plans
 
 
-def ingest(
+def prepare(
     store: Store,
     indexer: Indexer,
     paths: Iterable[Path],
     kind: Kind | None = None,
     progress: Callable[[str, int, int], None] | None = None,
-) -> IngestReport:
-    """Import files all-or-nothing; raises ImportValidationError listing every problem."""
+    *,
+    check: Check | None = None,
+) -> PreparedImport:
+    """Validate files and embed what changed; writes nothing. Raises ImportValidationError
+    listing every problem."""
     files = parse_files(paths, kind)
+    errors: list[RowError] = [e for f in files for e in f.errors]
     with store.sessions() as session:
-        teams = _cross_check(session, files)
-        errors: list[RowError] = [e for f in files for e in f.errors]
         if errors:
+            if check is None:  # unscoped (the shell): every problem at once, the ids' too
+                errors += _cross_check(session, files)[1]
             raise ImportValidationError(errors)
+        teams = _check_rows(session, files, check)
         plans = _plans(session, indexer, files, teams)
     total = sum(len(p.to_embed) for p in plans)
     done = 0
@@ -172,13 +224,40 @@ def ingest(
 
     for plan in plans:  # slow, so it runs before the write transaction opens
         indexer.embed(plan, tick)
+    return PreparedImport(files, teams, plans, total)
+
+
+def commit(
+    store: Store, indexer: Indexer, prepared: PreparedImport, check: Check | None = None
+) -> IngestReport:
+    """Write a prepared import in one transaction, after checking its rows again against the
+    records as they are now; raises ImportValidationError (writing nothing) if they changed."""
     report = IngestReport()
     with store.sessions.begin() as session:
-        report.files = [write_rows(session, f) for f in files]
+        teams = _check_rows(session, prepared.files, check)
+        named = {row.rep_id for f in prepared.files for _, row in f.rows}
+        if any(teams.get(r) != prepared.teams.get(r) for r in named):
+            changed = "a rep of this import changed team while it was embedded"
+            raise ImportValidationError([RowError("import", 0, "", changed, "run it again")])
+        report.files = [write_rows(session, f) for f in prepared.files]
         session.flush()
-        for plan in plans:
+        for plan in prepared.plans:
             indexer.apply(plan)
-    report.chunks_embedded = total
-    report.chunks_reused = sum(p.reused for p in plans)
-    report.chunks_deleted = sum(len(p.stale) for p in plans)
+    report.chunks_embedded = prepared.embedded
+    report.chunks_reused = sum(p.reused for p in prepared.plans)
+    report.chunks_deleted = sum(len(p.stale) for p in prepared.plans)
     return report
+
+
+def ingest(
+    store: Store,
+    indexer: Indexer,
+    paths: Iterable[Path],
+    kind: Kind | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    *,
+    check: Check | None = None,
+) -> IngestReport:
+    """Import files all-or-nothing; raises ImportValidationError listing every problem."""
+    prepared = prepare(store, indexer, paths, kind, progress, check=check)
+    return commit(store, indexer, prepared, check)

@@ -56,10 +56,15 @@ def explain(err: ErrorDetails, model: type[BaseModel]) -> tuple[str, str, str]:
         return field, f"{shown} is negative", "counts and amounts must be 0 or more"
     if kind in {"greater_than_equal", "less_than_equal", "greater_than", "less_than"}:
         return field, f"{shown} is out of range ({err['msg']})", "use a value in the range"
+    if field == "period" and kind in {"string_pattern_mismatch", "value_error"}:
+        month = "write the period as YYYY-MM in ASCII digits, e.g. 2026-10"
+        return field, f"{shown} is not a month", month
     if kind == "string_pattern_mismatch":
-        if field == "period":
-            return field, f"{shown} is not a month", "write the period as YYYY-MM, e.g. 2026-10"
         return field, f"{shown} contains spaces", "ids are single words, e.g. R-104"
+    if kind == "string_too_long":
+        limit = ctx.get("max_length", "")
+        short = shown if len(shown) <= 40 else f"{shown[:37]}..."
+        return field, f"{short} is over {limit} characters", f"shorten it to {limit} at most"
     if kind in _FIXES:
         return field, f"{shown} is invalid ({err['msg']})", _FIXES[kind]
     return (

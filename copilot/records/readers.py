@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, get_args
@@ -32,6 +33,27 @@ SUFFIX: dict[Kind, str] = {
     "calls": ".jsonl",
     "sessions": ".jsonl",
 }
+# A sessions row nests three levels (row, commitments, commitment); an HTTP body a few more.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def too_deep(document: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
+    """Whether a JSON document nests arrays and objects more than `limit` deep.
+
+    Read from the brackets outside strings, before any parser sees it: the parser and every
+    walk over the parsed value recurse, so a hostile document would exhaust the stack.
+    """
+    data = document.encode() if isinstance(document, str) else document
+    if data.count(b"[") + data.count(b"{") <= limit:  # the usual case: nothing to count
+        return False
+    depth = 0
+    for byte in _JSON_STRING.sub(b"", data).translate(None, _NOT_BRACKETS):
+        depth += 1 if byte in b"[{" else -1
+        if depth > limit:
+            return True
+    return False
 
 
 @dataclass
@@ -119,6 +141,14 @@ def _read_jsonl(parsed: ParsedFile, text: str) -> None:
     for line, raw_line in enumerate(text.splitlines(), start=1):
         if not raw_line.strip():
             continue
+        if too_deep(raw_line):
+            parsed.error(
+                line,
+                "",
+                f"the JSON nests more than {MAX_JSON_DEPTH} levels deep",
+                "write one flat object per line; only commitments hold a list of objects",
+            )
+            continue
         try:
             raw = json.loads(raw_line)
         except json.JSONDecodeError as exc:
@@ -147,6 +177,23 @@ def _check_duplicates(parsed: ParsedFile) -> None:
                     f"duplicate {key_name} '{' '.join(key[1:])}' (first on line {first})",
                     "keep one row per id, or give this row a new id",
                 )
+
+
+def check_across_files(files: list[ParsedFile]) -> None:
+    """Flag an id that two files of one import both define: the later row would silently
+    overwrite the earlier (a call moved to another rep), so neither is taken."""
+    seen: dict[tuple[str, ...], tuple[int, str, int]] = {}
+    for index, parsed in enumerate(files):
+        for line, row in parsed.rows:
+            for key_name, key in _keys(parsed.kind, row):
+                where = seen.setdefault(key, (index, parsed.path.name, line))
+                if where[0] != index:
+                    parsed.error(
+                        line,
+                        key_name,
+                        f"{key_name} '{' '.join(key[1:])}' is also in {where[1]} line {where[2]}",
+                        "keep each id in one file of the import",
+                    )
 
 
 def _keys(kind: Kind, row: Any) -> list[tuple[str, tuple[str, ...]]]:

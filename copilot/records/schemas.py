@@ -1,17 +1,51 @@
-"""Boundary types of the import files: one pydantic model per row kind, strict on input."""
+"""Boundary types of the import files: one pydantic model per row kind, strict on input.
+
+Short fields are capped at their SQL column's length, so a row that validates also fits the
+database (PostgreSQL enforces the lengths; SQLite would store anything).
+"""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 CallSource = Literal["observed", "recorded", "self"]
 CommitmentStatus = Literal["open", "done", "dropped"]
-Id = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[^\s]+$")]
+ID_MAX_CHARS = 64  # the id columns' String(64)
+Id = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=ID_MAX_CHARS, pattern=r"^[^\s]+$"
+    ),
+]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
-Period = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Team = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Stage = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+
+
+def _calendar_month(value: str) -> str:
+    if int(value[:4]) < 1:
+        raise ValueError("year 0000 is not a calendar year")
+    return value
+
+
+# ASCII digits only ([0-9], never \d): a month written in other digits is another string, so it
+# would key a separate month. Year 0000 passes the pattern but is no date (it broke plans).
+Period = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+    AfterValidator(_calendar_month),
+]
 Count = Annotated[int, Field(ge=0, strict=False)]
 Money = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 
@@ -24,11 +58,11 @@ class RepRow(_Row):
     """One line of reps.csv."""
 
     rep_id: Id
-    name: Text
-    email: str | None = None
-    team: Text
-    manager: Text
-    role: str | None = None
+    name: Name
+    email: Annotated[str, Field(max_length=320)] | None = None
+    team: Team
+    manager: Name
+    role: Annotated[str, Field(max_length=100)] | None = None
     start_date: date
     goal: str | None = None
     desire_rating: Annotated[int, Field(ge=1, le=5)] | None = None
@@ -62,8 +96,8 @@ class CallRow(_Row):
     call_id: Id
     rep_id: Id
     date: date
-    account: Text
-    stage: Text
+    account: Name
+    stage: Stage
     source: CallSource
     summary: Text
     transcript: str | None = None
@@ -85,6 +119,6 @@ class SessionRow(_Row):
     session_id: Id
     rep_id: Id
     date: date
-    focus: Text
+    focus: Name
     notes: str = ""
     commitments: list[CommitmentRow] = Field(default_factory=list)

@@ -2,6 +2,10 @@
 
 Chroma's tenants are no security boundary, so isolation is ours: a collection per team,
 team metadata on every record, and the retriever re-checks every hit.
+
+Chroma refuses a write of more records than its client's `get_max_batch_size()` (5,461 on
+disk), so writes go in batches of at most that many: an import, `copilot init` or a start-up
+sync of any size lands whole.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from copilot.retrieval.schemas import Chunk
 FRAMEWORK = "framework"  # the team tag of knowledge chunks, shared by every team
 # Chroma's default search breadth gave recall@8 of 0.87 at 100k chunks (benchmarks/retrieval).
 HNSW = {"space": "cosine", "ef_search": 128, "ef_construction": 128}
+DEFAULT_MAX_BATCH = 1000  # when a Chroma server does not say (it answers -1)
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,17 @@ class ChromaVectors:
         except Exception as exc:
             raise VectorStoreError(f"cannot open Chroma at {url or path}: {exc}") from exc
         self._collections: dict[str, Any] = {}
+        self._max_batch: int | None = None
+
+    def max_batch(self) -> int:
+        """The most records one Chroma write may carry (asked once: by URL it is a request)."""
+        if self._max_batch is None:
+            try:
+                size = int(self._client.get_max_batch_size())
+            except Exception as exc:
+                raise VectorStoreError(f"Chroma did not answer: {exc}") from exc
+            self._max_batch = size if size > 0 else DEFAULT_MAX_BATCH
+        return self._max_batch
 
     def _collection(self, name: str) -> Any:
         if name not in self._collections:
@@ -95,27 +111,37 @@ class ChromaVectors:
         }
 
     def upsert(self, collection: str, chunks: Sequence[Chunk], vectors: Sequence[Any]) -> None:
-        """Write chunks with their vectors; an existing id is replaced."""
+        """Write chunks with their vectors, in batches Chroma accepts; an existing id is
+        replaced."""
         if not chunks:
             return
-        metadatas = [c.model_dump(exclude={"chunk_id", "text"}) for c in chunks]
+        if len(vectors) != len(chunks):
+            raise VectorStoreError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        step = self.max_batch()
         try:
-            self._collection(collection).upsert(
-                ids=[c.chunk_id for c in chunks],
-                embeddings=[list(v) for v in vectors],
-                documents=[c.text for c in chunks],
-                metadatas=metadatas,
-            )
+            col = self._collection(collection)
+            for start in range(0, len(chunks), step):
+                batch = chunks[start : start + step]
+                col.upsert(
+                    ids=[c.chunk_id for c in batch],
+                    embeddings=[list(v) for v in vectors[start : start + step]],
+                    documents=[c.text for c in batch],
+                    metadatas=[c.model_dump(exclude={"chunk_id", "text"}) for c in batch],
+                )
         except Exception as exc:
             raise VectorStoreError(f"writing to {collection} failed: {exc}") from exc
 
     def delete(self, collection: str, ids: Sequence[str]) -> None:
-        """Remove records by id."""
-        if ids:
-            try:
-                self._collection(collection).delete(ids=list(ids))
-            except Exception as exc:
-                raise VectorStoreError(f"deleting from {collection} failed: {exc}") from exc
+        """Remove records by id, in batches Chroma accepts."""
+        if not ids:
+            return
+        step = self.max_batch()
+        try:
+            col = self._collection(collection)
+            for start in range(0, len(ids), step):
+                col.delete(ids=list(ids[start : start + step]))
+        except Exception as exc:
+            raise VectorStoreError(f"deleting from {collection} failed: {exc}") from exc
 
     def query(
         self, collection: str, vector: Sequence[float], k: int, where: dict[str, Any] | None

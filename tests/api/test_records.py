@@ -1,16 +1,23 @@
-"""The reps, ingest and call-note routes: shapes, team scope, all-or-nothing imports, limits."""
+"""The reps, ingest and call-note routes: shapes, team scope, all-or-nothing imports, limits,
+and imports of different teams running side by side."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from copilot.api.records import safe_name
+from copilot.api.records import add_call, safe_name, scoped_ingest
+from copilot.api.schemas import CallNote, CallNoteResult
 from copilot.components import Services
+from copilot.errors import ImportValidationError
+from copilot.settings import Settings
 from copilot.store.tables import Call, Rep
 from tests.support.api_world import BETA_CANARIES, World, build_world
 from tests.support.fakes import FakeEmbeddings
@@ -185,3 +192,171 @@ def test_add_call_note_limits_and_scope(world: World, embedder: FakeEmbeddings) 
     with world.services.store.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Call)) == 3
         assert session.get(Call, "CB1").rep_id == "B1"  # type: ignore[union-attr]
+
+
+NOTE_LONG = "word " * 2_100  # over the default 2,000-token limit on summaries and notes
+
+
+def test_summary_and_manager_notes_are_bounded(world: World, embedder: FakeEmbeddings) -> None:
+    note = {k: v for k, v in _call("CA8", "A1").items() if k != "rep_id"}
+    before = len(embedder.calls)
+    with TestClient(world.app) as client:
+        summary = client.post(
+            "/v1/reps/A1/calls", json=note | {"summary": NOTE_LONG}, headers=world.alpha
+        )
+        notes = client.post(
+            "/v1/reps/A1/calls", json=note | {"manager_notes": NOTE_LONG}, headers=world.alpha
+        )
+        imported = client.post(
+            "/v1/ingest",
+            files=[("files", ("calls.jsonl", _jsonl(_call("CA9", "A1", manager_notes=NOTE_LONG))))],
+            headers=world.alpha,
+        )
+    for got, what in ((summary, "summary is"), (notes, "manager notes are")):
+        assert got.status_code == 422, got.text
+        error = got.json()["error"]
+        assert error["code"] == "text_too_long"
+        assert f"the {what} 2,10" in error["message"] and "2,000" in error["message"]
+        assert "COPILOT_NOTE_MAX_TOKENS" in error["message"]
+    assert imported.status_code == 422
+    assert imported.json()["error"]["details"][0].startswith(
+        "calls.jsonl:1 field 'manager_notes': the manager notes are 2,10"
+    )
+    assert len(embedder.calls) == before  # refused before any embedding work
+
+
+def test_ids_have_a_length_limit(world: World) -> None:
+    long_id = "C" * 65
+    note = {k: v for k, v in _call(long_id, "A1").items() if k != "rep_id"}
+    with TestClient(world.app) as client:
+        posted = client.post("/v1/reps/A1/calls", json=note, headers=world.alpha)
+    assert posted.status_code == 422 and "call_id" in posted.text
+    details = _rejected(world, "reps.csv", _reps_csv(_rep("R" * 65, "alpha")))
+    assert details == [
+        f"reps.csv:2 field 'rep_id': '{'R' * 36}... is over 64 characters. Fix: shorten it "
+        "to 64 at most"
+    ]
+    assert _rejected(world, "calls.jsonl", _jsonl(_call("CX1", "A1", stage="s" * 51)))[0] == (
+        f"calls.jsonl:1 field 'stage': '{'s' * 36}... is over 50 characters. Fix: shorten it "
+        "to 50 at most"
+    )
+
+
+def test_one_call_id_in_two_files_of_an_upload_is_refused(world: World) -> None:
+    files = [
+        ("files", ("a-calls.jsonl", _jsonl(_call("CX7", "A1")))),
+        ("files", ("b-calls.jsonl", _jsonl(_call("CX7", "A2", summary="Other rep's call.")))),
+    ]
+    with TestClient(world.app) as client:
+        got = client.post("/v1/ingest", files=files, headers=world.alpha)
+    assert got.status_code == 422, got.text
+    assert got.json()["error"]["details"] == [
+        "b-calls.jsonl:1 field 'call_id': call_id 'CX7' is also in a-calls.jsonl line 1. "
+        "Fix: keep each id in one file of the import"
+    ]
+    with world.services.store.sessions() as session:
+        assert session.get(Call, "CX7") is None
+
+
+GATE = "GATE-HOLD-7"
+
+
+class GatedEmbeddings(FakeEmbeddings):
+    """Holds any batch with GATE in it until released: an import stuck in its embedding."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if any(GATE in t for t in texts):
+            self.entered.set()
+            if not self.release.wait(10):
+                raise AssertionError("the gate was never released")
+        return super().embed_documents(texts)
+
+
+@pytest.fixture
+def gated(
+    settings: Settings, two_teams: TeamFiles, tmp_path: Path
+) -> tuple[World, GatedEmbeddings]:
+    embedder = GatedEmbeddings()
+    services = Services(settings, embedder=embedder)
+    services.store.create_schema()
+    return build_world(services, two_teams, tmp_path), embedder
+
+
+def _in_thread(target: Callable[[], object]) -> tuple[threading.Thread, dict[str, object]]:
+    outcome: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = target()
+        except Exception as exc:
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def _note(call_id: str, summary: str) -> CallNote:
+    row = {k: v for k, v in _call(call_id, "-").items() if k != "rep_id"}
+    return CallNote.model_validate(row | {"summary": summary})
+
+
+def test_one_teams_import_does_not_hold_up_another_teams(
+    gated: tuple[World, GatedEmbeddings],
+) -> None:
+    world, embedder = gated
+    services = world.services
+    slow, alpha = _in_thread(lambda: add_call(services, "A1", _note("CA7", f"Long {GATE}.")))
+    try:
+        assert embedder.entered.wait(10)
+        started = time.monotonic()
+        beta = add_call(services, "B1", _note("CB7", "A one-line note."))
+        took = time.monotonic() - started
+        same_team, second = _in_thread(lambda: add_call(services, "A2", _note("CA8", "Short.")))
+        same_team.join(0.5)
+        assert same_team.is_alive(), "a team's imports run one at a time"
+    finally:
+        embedder.release.set()
+        slow.join(10)
+    same_team.join(10)
+    assert beta.outcome == "inserted" and took < 5
+    assert isinstance(alpha.get("result"), CallNoteResult), alpha
+    assert isinstance(second.get("result"), CallNoteResult), second
+
+
+def test_a_rep_taken_while_an_import_embeds_is_not_overwritten(
+    gated: tuple[World, GatedEmbeddings], tmp_path: Path
+) -> None:
+    """Beta takes rep N1 while alpha's import of N1 is embedding: alpha's commit re-checks."""
+    world, embedder = gated
+    services = world.services
+    ours, theirs = tmp_path / "ours", tmp_path / "theirs"
+    ours.mkdir()
+    theirs.mkdir()
+    (ours / "reps.csv").write_bytes(_reps_csv(_rep("N1", "alpha")))
+    (ours / "calls.jsonl").write_bytes(_jsonl(_call("CN1", "N1", summary=f"Note {GATE}.")))
+    (theirs / "reps.csv").write_bytes(_reps_csv(_rep("N1", "beta")))
+    slow, alpha = _in_thread(
+        lambda: scoped_ingest(services, [ours / "reps.csv", ours / "calls.jsonl"], "alpha")
+    )
+    try:
+        assert embedder.entered.wait(10)
+        scoped_ingest(services, [theirs / "reps.csv"], "beta")
+    finally:
+        embedder.release.set()
+        slow.join(10)
+    error = alpha.get("error")
+    assert isinstance(error, ImportValidationError), alpha
+    assert [str(e) for e in error.errors] == [
+        "reps.csv:2 field 'rep_id': this rep_id is taken. Fix: choose another rep_id",
+        "calls.jsonl:1 field 'rep_id': unknown rep_id 'N1'. Fix: add the rep to reps.csv and "
+        "import it first (or in the same command)",
+    ]
+    with services.store.sessions() as session:
+        assert session.get(Rep, "N1").team == "beta"  # type: ignore[union-attr]
+        assert session.get(Call, "CN1") is None

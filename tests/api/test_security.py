@@ -31,12 +31,14 @@ from copilot.store.tables import (
 from tests.support.api_world import BETA_CANARIES, World, build_world
 from tests.support.teamdata import TeamFiles
 
+# Public: health, the schema and the API docs (Swagger UI, ReDoc and their static assets).
 PUBLIC = {
     ("GET", "/healthz"),
-    ("GET", "/docs"),
     ("GET", "/openapi.json"),
+    ("GET", "/docs"),
     ("GET", "/docs/oauth2-redirect"),
     ("GET", "/redoc"),
+    ("GET", "/static-offline-docs"),
 }
 UNKNOWN_TOKEN = "cpt_0123456789abcdef_" + "A" * 43
 
@@ -49,6 +51,10 @@ class Sample:
     json: Any = None
     files: list[tuple[str, tuple[str, bytes]]] | None = None
     expect: int = 404  # id-bearing routes: beta's ids are "not found"; others answer normally
+
+
+def _token_id(headers: dict[str, str]) -> str:
+    return headers["Authorization"].removeprefix("Bearer ").split("_")[1]
 
 
 def _beta_batch(world: World) -> dict[str, Any]:
@@ -97,6 +103,8 @@ SAMPLES: dict[tuple[str, str], Sample] = {
     ("POST", "/v1/batches"): Sample(json={"month": "2026-12", "team": "beta"}),
     ("GET", "/v1/batches"): Sample(expect=200),
     ("GET", "/v1/batches/{batch_id}"): Sample(_beta_batch),
+    ("GET", "/v1/tokens"): Sample(expect=200),
+    ("DELETE", "/v1/tokens/{token_id}"): Sample(lambda w: {"token_id": _token_id(w.beta)}),
 }
 
 
@@ -138,6 +146,7 @@ def beta_state(services: Services) -> str:
         rows += [
             vars(r) for r in s.scalars(select(DraftReview)) if r.draft_id in {d.id for d in drafts}
         ]
+        rows += [vars(t) for t in s.scalars(select(ApiToken).where(ApiToken.team == "beta"))]
     return json.dumps(
         [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows],
         default=str,
@@ -167,6 +176,8 @@ def test_only_the_allow_list_is_public(world: World) -> None:
     ]
     with TestClient(world.app) as client:
         for method, path in PUBLIC:
+            if path == "/static-offline-docs":  # a mounted folder: ask for one of its files
+                path += "/swagger-ui.css"
             assert client.request(method, path).status_code == 200, path
         for (method, path), sample in SAMPLES.items():
             url = _url(world, path, sample)

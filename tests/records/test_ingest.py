@@ -6,11 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
+from pydantic import TypeAdapter
 from sqlalchemy import func, select
 
 from copilot.components import Services
 from copilot.errors import ImportValidationError, RowError
-from copilot.records.ingest import ingest
+from copilot.records.ingest import commit, ingest, prepare
+from copilot.records.readers import too_deep
+from copilot.records.schemas import Period
 from copilot.retrieval.vectors import team_collection
 from copilot.store.tables import Activity, Call, CoachingSession, Commitment, Rep
 from tests.support.fakes import FailingVectors
@@ -258,3 +261,83 @@ def test_kind_option_overrides_the_name(
     report = ingest(services.store, services.indexer, [path], kind="reps")
     assert report.files[0].inserted == 3
     assert json.loads(json.dumps(report.files[0].kind)) == "reps"
+
+
+def test_one_id_in_two_files_of_an_import(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    """A new call id in two calls files would be inserted for one rep, then moved to the other."""
+    paths = two_teams.write(tmp_path)
+    extra = tmp_path / "more" / "q4-calls.jsonl"
+    extra.parent.mkdir()
+    row = {"call_id": "CA1", "rep_id": "A2", "date": "2026-10-20", "account": "Contoso"}
+    extra.write_text(json.dumps(row | {"stage": "demo", "source": "self", "summary": "S."}) + "\n")
+    error = _one(_errors(services, [*paths, extra]), "q4-calls.jsonl", 1, "call_id")
+    assert error.message == "call_id 'CA1' is also in calls.jsonl line 1"
+    assert error.fix == "keep each id in one file of the import"
+
+
+def test_same_named_files_in_two_folders_are_two_files(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    first = two_teams.write(tmp_path / "a")
+    again = tmp_path / "b" / "calls.jsonl"
+    again.parent.mkdir()
+    again.write_text((tmp_path / "a" / "calls.jsonl").read_text())
+    errors = _errors(services, [*first, again])
+    assert {(e.file, e.field) for e in errors} == {("calls.jsonl", "call_id")}
+    assert len(errors) == 3  # each of the three calls, in the second file
+
+
+def test_deeply_nested_line_is_a_row_error(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    paths = two_teams.write(tmp_path)
+    calls = tmp_path / "calls.jsonl"
+    depth = 50_000
+    calls.write_text(calls.read_text() + '{"call_id": ' + "[" * depth + "]" * depth + "}\n")
+    error = _one(_errors(services, paths), "calls.jsonl", 4, "")
+    assert error.message == "the JSON nests more than 32 levels deep"
+
+
+def test_too_deep_counts_brackets_outside_strings_only() -> None:
+    assert not too_deep('{"a": "' + "[" * 100 + '"}')
+    assert not too_deep('{"a": "\\"' + "[" * 100 + '"}')
+    assert not too_deep("[" * 32 + "]" * 32)
+    assert too_deep("[" * 33 + "]" * 33)
+    assert too_deep(b'{"a": ' + b"{" * 40)  # unbalanced, still too deep
+
+
+def test_periods_are_calendar_months_in_ascii_digits(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    two_teams.activity[0]["period"] = "0000-01"
+    two_teams.activity[1]["period"] = "٢٠٢٦-٠٩"
+    errors = _errors(services, two_teams.write(tmp_path))
+    for line in (2, 3):
+        error = _one(errors, "activity.csv", line, "period")
+        assert "is not a month" in error.message and "ASCII digits" in error.fix
+    months = TypeAdapter(Period)
+    assert months.validate_python("0001-01") == "0001-01"
+    assert months.validate_python("9999-12") == "9999-12"
+
+
+def test_commit_checks_the_rows_again(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    """What another import wrote while this one embedded is never overwritten."""
+    ingest(services.store, services.indexer, two_teams.write(tmp_path / "base"))
+    mine = TeamFiles()
+    mine.call("CN1", "A1", summary="Mine.")
+    prepared = prepare(services.store, services.indexer, mine.write(tmp_path / "mine"))
+    theirs = TeamFiles()
+    theirs.call("CN1", "B1", summary="Theirs, written first.")
+    ingest(services.store, services.indexer, theirs.write(tmp_path / "theirs"))
+    with pytest.raises(ImportValidationError) as caught:
+        commit(services.store, services.indexer, prepared)
+    assert [str(e) for e in caught.value.errors] == [
+        "calls.jsonl:1 field 'call_id': call_id 'CN1' already belongs to another rep. "
+        "Fix: give this row a new id"
+    ]
+    with services.store.sessions() as s:
+        assert (s.get(Call, "CN1") or Call()).rep_id == "B1"
