@@ -34,10 +34,13 @@ class DetectorQuality(DetectorRow):
 
 
 def judges(detector: str, kind: str) -> bool:
-    """Whether a detector judges drafts of this kind (ASK-* debriefs, FOCUS-* plans)."""
+    """Whether a detector's class is measured on drafts of this kind (ASK-* debriefs, FOCUS-*
+    plans). GEN-6 judges advice, never a question put to the rep: only a genericized plan is
+    generic advice throughout (a genericized questions draft or debrief is mostly generic
+    questions, which GEN-4 and GRD-5 fail as a whole draft)."""
     if detector.startswith("ASK-"):
         return kind == "debrief"
-    if detector.startswith("FOCUS-"):
+    if detector.startswith("FOCUS-") or detector == "GEN-6":
         return kind == "plan"
     return True
 

@@ -1,5 +1,7 @@
 """Raw scores of one draft for one task: the guard's detectors plus the task's forbidden strings,
 must-reference coverage, focus and grounding precision. Thresholds are applied elsewhere.
+`generic` and `ask_pass` read the blocking findings only: an advisory one (GEN-2's anchor
+rate, ASK-4..6) is a style preference and fails no metric.
 
 Both arms go through `score_draft`: a typed copilot draft and a pasted naive reply are judged
 by the same detectors against the same closed world.
@@ -70,12 +72,13 @@ def score_draft(
     hay = haystack(draft, units)
     findings = [*report.findings, *forbidden_findings(units, hay, task.forbidden)]
     detectors = [f.detector for f in findings]
+    blocking = [f.detector for f in findings if f.blocking]
     verified = int(report.metrics.get("verified_claims", 0))
     unverified = sum(d in UNVERIFIED for d in detectors)
     covered = covered_items(hay, _ids(draft, units), task.must_reference)
     raw = RawScores(
-        generic=any(d.startswith("GEN-") for d in detectors),
-        ask_pass=not any(d.startswith("ASK-") for d in detectors) if kind == "debrief" else None,
+        generic=any(d.startswith("GEN-") for d in blocking),
+        ask_pass=not any(d.startswith("ASK-") for d in blocking) if kind == "debrief" else None,
         focus_pass=_focus_pass(draft, units, task, detectors) if kind == "plan" else None,
         grounding_precision=_precision(verified, unverified),
         coverage=_share(len(covered), len(task.must_reference)),

@@ -5,7 +5,9 @@
 GEN-1..6 (generic language: platitudes, anchors, behaviour linkage, rep identifiability,
 traits, the generic bank), ASK-* (ask don't tell), FOCUS-* (single focus), GRD-1..5 (numbers,
 dates and names; citations; percent vs points; verbatim quotes; must-reference coverage),
-INJ-1 and FORM-1. `default_must_reference` is what GRD-5 uses when no case names the facts;
+INJ-1 and FORM-1. Each finding is blocking or advisory (`report.SEVERITY`): `passed` means no
+blocking finding, and `repair_brief()` lists the blocking ones only. `default_must_reference`
+is what GRD-5 uses when no case names the facts;
 `OthersCache` keeps other reps' facts between the `build_facts` calls of one batch.
 
 The report's metrics include `verified_claims` (the numbers, dates, names, quotes and ids that

@@ -1,12 +1,15 @@
 """Ask-don't-tell gates on a debrief's manager lines (ASK-1..6) and its question metrics.
 
-ASK-1 wants an opening of open questions; ASK-2 allows a tell only as the one suggestion
-right after a permission question; ASK-3 allows no leading question (a tell ending in "?");
-ASK-4 and ASK-5 gate the open share and the questions:tells ratio; ASK-6 (double.py) allows
-no double-barrelled question.
+ASK-1 wants an opening that tells nothing, leads nowhere and passes no verdict; ASK-2 allows
+a tell only as the one suggestion right after a permission question; ASK-3 allows no leading
+question (a tell ending in "?"). Those block. ASK-4 (open questions, the opening's included,
+are >= 70% of the questions), ASK-5 (the questions:tells ratio) and ASK-6 (double.py, one
+question per sentence) advise.
 """
 
 from __future__ import annotations
+
+import re
 
 from copilot.guard.double import double_findings
 from copilot.guard.report import Finding
@@ -54,38 +57,45 @@ def _finding(detector: str, said: Utterance, reason: str, rule: str) -> Finding:
     return Finding(detector=detector, unit=said.unit.text, reason=reason, rule=rule)
 
 
-def opening_findings(said: list[Utterance], lines: list[Unit], typed: bool) -> list[Finding]:
-    """ASK-1 over the opening segment (typed) or the first two manager lines (text)."""
-    if not lines:
-        return [
-            Finding(
-                detector="ASK-1",
-                unit="",
-                reason="the script has no manager lines",
-                rule="ask-1: open with open questions",
-            )
-        ]
+def _opening(said: list[Utterance], lines: list[Unit], typed: bool) -> list[Utterance]:
+    """The opening segment (typed) or the first two manager lines (text)."""
     if typed:
         first = lines[0].section
         count = next((i for i, u in enumerate(lines) if u.section != first), len(lines))
     else:
         count = OPENING_LINES
-    opening = [s for s in said if s.line < count]
-    rule = "ask-1: the opening is open questions, with no tell, judgment or closed question"
-    out = [
+    return [s for s in said if s.line < count]
+
+
+def opening_findings(said: list[Utterance], lines: list[Unit], typed: bool) -> list[Finding]:
+    """ASK-1: no tell, leading question or fault-finding verdict before the rep has spoken, in
+    the opening segment (typed) or the first two manager lines (text)."""
+    rule = "ask-1: the opening asks; it tells nothing, leads nowhere and passes no verdict"
+    if not lines:
+        return [
+            Finding(detector="ASK-1", unit="", reason="the script has no manager lines", rule=rule)
+        ]
+    return [
         _finding("ASK-1", s, f"the opening has {_ACT_NAMES[s.act]}", rule)
-        for s in opening
-        if s.act in _ACT_NAMES
+        for s in _opening(said, lines, typed)
+        if telling(s) or s.act == "leading"
     ]
-    if not any(s.act == "open" for s in opening):
-        out.append(
-            Finding(
-                detector="ASK-1",
-                unit=lines[0].text,
-                reason="the debrief does not open with an open question",
-                rule=rule,
-            )
-        )
+
+
+def open_opening_findings(said: list[Utterance], lines: list[Unit], typed: bool) -> list[Finding]:
+    """ASK-4 (advice): the opening's questions are open, and there is at least one."""
+    if not lines:
+        return []
+    opening = _opening(said, lines, typed)
+    rule = "ask-4: the opening is open questions, not closed ones"
+    out = [
+        _finding("ASK-4", s, f"the opening has {_ACT_NAMES[s.act]}", rule)
+        for s in opening
+        if s.act in {"closed", "permission"}
+    ]
+    if not any(s.act in {"open", "leading"} or telling(s) for s in opening):
+        reason = "the debrief does not open with an open question"
+        out.append(Finding(detector="ASK-4", unit=lines[0].text, reason=reason, rule=rule))
     return out
 
 
@@ -197,8 +207,21 @@ def debrief_checks(units: list[Unit], typed: bool) -> tuple[list[Finding], dict[
     lines = manager_lines(units)
     said = script(lines)
     findings = opening_findings(said, lines, typed) + permission_findings(said)
-    findings += leading_findings(said) + share_findings(said) + ratio_findings(said)
+    findings += leading_findings(said) + share_findings(said)
+    findings += open_opening_findings(said, lines, typed) + ratio_findings(said)
     return findings + double_findings(said), question_metrics(said)
+
+
+_DEBRIEF_SECTION = re.compile(r"debrief|questions?\b", re.I)
+
+
+def roleplay_checks(units: list[Unit]) -> list[Finding]:
+    """ASK-3 on a role-play's debrief questions: the manager's lines, or in pasted text the
+    lines under a debrief or questions heading."""
+    lines = [u for u in units if u.role == "manager" and not u.in_character]
+    if not any(u.role != "none" for u in units):
+        lines = [u for u in units if _DEBRIEF_SECTION.search(u.section) and not u.in_character]
+    return leading_findings(script(lines))
 
 
 def questions_checks(units: list[Unit]) -> tuple[list[Finding], dict[str, float]]:

@@ -1,7 +1,9 @@
 """GRD-2: every cited evidence id resolves to this rep's record or a knowledge card.
 
-Typed drafts cite ids in their `evidence` fields; pasted text may write `call:ID` or a bare
-`CALL-C03-04`. Another rep's id is a leak.
+Typed drafts cite ids in their `evidence` fields; pasted text may write `call:ID` or a bare id
+of whatever convention the records use (`hc-3107`, `CALL/2026/0457`, `sess_88a1`): a bare id
+is checked when the team's records hold it or an id of the same family (`id_family`). Another
+rep's id is a leak.
 """
 
 from __future__ import annotations
@@ -11,18 +13,18 @@ import re
 
 from copilot.guard.closed_world import FactIndex
 from copilot.guard.grounding import Grounding
-from copilot.guard.mentions import bare_ids, evidence_ids
+from copilot.guard.mentions import bare_ids, evidence_ids, id_family
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit
 
-_SHORT_ID = re.compile(r"\b[A-Z][A-Z0-9]*\d[A-Z0-9]*\b")  # "CB1": only when it is a known id
+_SHORT_ID = re.compile(r"\b[A-Za-z][A-Za-z0-9]*\d[A-Za-z0-9]*\b")  # "CB1": only when known
 RULE = "grd-2: citations resolve to this rep's record or a knowledge card"
 
 
 def _known_bare(facts: FactIndex) -> tuple[set[str], set[str]]:
     known = set(facts.rep.bare_ids).union(*(r.bare_ids for r in facts.others.values()))
-    prefixes = {b.split("-")[0] for b in known if "-" in b}
-    return known, prefixes
+    families = {f for b in known if (f := id_family(b))}
+    return known, families
 
 
 def resolves(eid: str, facts: FactIndex) -> bool:
@@ -59,9 +61,9 @@ def check_ids(unit: Unit, facts: FactIndex, out: Grounding) -> None:
     for eid in unit.evidence:
         if (finding := id_finding(eid.strip(), unit.text, facts)) is not None:
             out.findings.append(finding)
-    known, prefixes = _known_bare(facts)
+    known, families = _known_bare(facts)
     written = evidence_ids(unit.text)
-    written += [b for b in bare_ids(unit.text) if b in known or b.split("-")[0] in prefixes]
+    written += [b for b in bare_ids(unit.text) if b in known or id_family(b) in families]
     written += [t for t in _SHORT_ID.findall(unit.text) if t in known and t not in written]
     for eid in written:
         finding = id_finding(eid, unit.text, facts)

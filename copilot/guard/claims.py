@@ -7,10 +7,12 @@ GEN-2; rates match within 0.15 points or after rounding to the precision written
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Sequence
 
 from copilot.guard.closed_world import FactIndex, NumberFact, RepFacts
 from copilot.guard.dates import check_dates
+from copilot.guard.durations import check_durations
 from copilot.guard.grounding import Grounding, missing_finding
 from copilot.guard.mentions import (
     NumberMention,
@@ -39,33 +41,53 @@ from copilot.guard.rates import (
     unsupported_ratios,
 )
 from copilot.guard.report import Finding
+from copilot.guard.status import check_commitments, check_quadrant
 from copilot.guard.unit import Unit
 
 MIN_QUOTE_WORDS = 4
 QUOTE_RULE = "grd-4: a quote attributed to someone is verbatim in this rep's record"
 
 
+# A gap given relative to a benchmark ("22% below the median") is read only where the sentence
+# compares with one: elsewhere a small percent would match one of the many relative gaps.
+_COMPARES = re.compile(
+    r"\b(?:median|p75|75th|percentile|team|benchmark|average|peers|relative|relatively|below|behind"
+    r"|short|under|gap|lower|higher|above)\b",
+    re.I,
+)
+
+
 def _candidates(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
     """The record numbers a mention may match: a rate named by its metric matches that metric
-    (or an untagged number from the notes) only."""
+    (or an untagged number from the notes) only; a relative gap only in a comparison."""
     metric = metric_near(text, m.start, m.end) if m.kind != "value" else None
+    pool = rep.numbers
+    if m.kind == "percent" and not _COMPARES.search(_sentence_of(text, m.start, m.end)):
+        pool = [f for f in pool if "relative to team" not in f.label]
     if metric is None:
-        return rep.numbers
-    return [f for f in rep.numbers if f.metric in (None, metric)]
+        return pool
+    return [f for f in pool if f.metric in (None, metric)]
+
+
+def _sentence_of(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start))
+    hi = min((i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0), default=len(text))
+    return text[lo + 1 : hi]
 
 
 def check_numbers(
     unit: Unit, facts: FactIndex, out: Grounding, extra: Sequence[NumberFact] = ()
 ) -> None:
     """Numbers; `extra` holds numbers the draft's own code-filled fields set (a plan target)."""
-    for m in numbers(unit.text):
-        if _unit_swapped(m, unit, facts, out):
+    text = facts.without_ids(unit.text)
+    for m in numbers(text):
+        if _unit_swapped(m, text, unit, facts, out):
             continue
-        own = [*_candidates(m, unit.text, facts.rep), *extra]
+        own = [*_candidates(m, text, facts.rep), *extra]
         if m.kind == "points":
-            own += points_support(m, unit.text, facts.rep)
+            own += points_support(m, text, facts.rep)
         elif m.kind == "value":
-            own += derived_counts(unit.text, m, facts.rep)
+            own += derived_counts(text, m, facts.rep)
         if any(number_matches(m, f) for f in own):
             if not m.exempt:
                 out.anchors.append(m.text)
@@ -89,22 +111,24 @@ def check_ratios(unit: Unit, facts: FactIndex, out: Grounding) -> None:
     """ "38 of your 179 meetings became demos": the pair asserts a rate the record must hold."""
     if unit.in_character:
         return
-    for pair, rate in unsupported_ratios(unit.text, facts.rep):
+    for pair, rate in unsupported_ratios(facts.without_ids(unit.text), facts.rep):
         what = f"'{pair}' (a rate of {rate:.1f}%)"
         out.findings.append(missing_finding(facts, unit, what, [], None))
 
 
-def _unit_swapped(m: NumberMention, unit: Unit, facts: FactIndex, out: Grounding) -> bool:
+def _unit_swapped(
+    m: NumberMention, text: str, unit: Unit, facts: FactIndex, out: Grounding
+) -> bool:
     """GRD-3: a rate's change in percent where the record has points, or a relative change
     written as points; True when a finding was added."""
     if unit.in_character:
         return False
-    change = changed_rate(m, unit.text, facts.rep)
+    change = changed_rate(m, text, facts.rep)
     if change is not None:
         reason = f"'{m.text}' gives a rate's change or gap in percent; the record has it in"
         out.findings.append(_unit_error(unit, reason + " percentage points", change.label))
         return True
-    relative = relative_as_points(m, unit.text)
+    relative = relative_as_points(m, text)
     if relative is not None:
         reason = f"'{m.text}' gives a relative change as percentage points"
         reason += f" (read as points by the rule '{m.kind_rule}')"
@@ -156,6 +180,12 @@ def _as_name(span: NameSpan, facts: FactIndex) -> tuple[str, ...]:
     return tuple(words)
 
 
+def in_corpus(name: str, corpus: str) -> bool:
+    """Whether a name is written in a record, alone or as a possessive ("St Columba's")."""
+    words = normal(name)
+    return bool(words) and (f" {words} " in corpus or f" {words}'s " in corpus)
+
+
 def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
     own_people = {w.lower() for w in f"{facts.rep.name} {facts.rep.manager}".split()}
     for found in (piece for span in name_spans(unit.text) for piece in split_and(span)):
@@ -167,13 +197,13 @@ def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
             _single_name(unit, span.words[0], facts, own_people, out)
             continue
         pieces = parts(span)[1:] or [span.text]
-        missing = [p for p in pieces if f" {normal(p)} " not in facts.rep.corpus]
-        if f" {normal(span.text)} " in facts.rep.corpus or not missing:
+        missing = [p for p in pieces if not in_corpus(p, facts.rep.corpus)]
+        if in_corpus(span.text, facts.rep.corpus) or not missing:
             if not set(normal(span.text).split()) <= own_people:
                 out.anchors.append(span.text)
             continue
         name = missing[0]
-        holders = [r for r in facts.others.values() if f" {normal(name)} " in r.corpus]
+        holders = [r for r in facts.others.values() if in_corpus(name, r.corpus)]
         if unit.in_character and not holders:
             continue
         close = difflib.get_close_matches(
@@ -237,4 +267,7 @@ def ground(unit: Unit, facts: FactIndex, extra: Sequence[NumberFact] = ()) -> Gr
     check_dates(unit, facts, out)
     check_names(unit, facts, out)
     check_quotes(unit, facts, out)
+    check_durations(unit, facts, out)
+    check_commitments(unit, facts, out)
+    check_quadrant(unit, facts, out)
     return out

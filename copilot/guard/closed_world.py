@@ -13,10 +13,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from copilot.diagnosis.schemas import Capability, Diagnosis
 from copilot.guard.mentions import NumberKind, dates, numbers
 from copilot.guard.names import name_spans, normal
+
+MIN_NUMERIC_ID = 4  # an all-digit id shorter than this would hide ordinary numbers
+
+
+def _reference_like(token: str) -> bool:
+    """An id worth masking: it has a digit, and a letter or at least MIN_NUMERIC_ID digits."""
+    digits = sum(c.isdigit() for c in token)
+    return digits > 0 and (digits < len(token) or digits >= MIN_NUMERIC_ID)
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,14 @@ class NumberFact:
     kind: NumberKind
     label: str
     metric: str | None = None
+
+
+@dataclass(frozen=True)
+class CommitmentFact:
+    """One commitment as the record has it: its status ("done", "open", "dropped") and due date."""
+
+    status: str
+    due: date
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,7 @@ class RepFacts:
     lower_words: set[str] = field(default_factory=set)
     statements: list[str] = field(default_factory=list)
     injections: list[InjectionSpan] = field(default_factory=list)
+    commitments: dict[str, CommitmentFact] = field(default_factory=dict)
 
     def add_number(
         self, value: float | None, kind: NumberKind, label: str, metric: str | None = None
@@ -101,6 +119,23 @@ class FactIndex:
     @property
     def focus(self) -> Capability | None:
         return self.diagnosis.focus.capability if self.diagnosis.focus else None
+
+    @cached_property
+    def _id_pattern(self) -> re.Pattern[str] | None:
+        ids = {self.rep.rep_id, *self.rep.bare_ids}
+        for other in self.others.values():
+            ids |= {other.rep_id, *other.bare_ids}
+        ids = {i for i in ids if _reference_like(i)}
+        if not ids:
+            return None
+        body = "|".join(re.escape(i) for i in sorted(ids, key=len, reverse=True))
+        return re.compile(rf"(?<![\w/-])(?:{body})(?![\w/]|-\w)")
+
+    def without_ids(self, text: str) -> str:
+        """The text with every record id of the team blanked (same length): an id of any
+        shape is a reference, never a number or a date."""
+        pattern = self._id_pattern
+        return text if pattern is None else pattern.sub(lambda m: " " * len(m.group(0)), text)
 
     def holders(self, found: Iterable[RepFacts]) -> str:
         """Names the other reps in `found`, for a leak's reason."""

@@ -11,16 +11,14 @@ import re
 from collections.abc import Sequence
 
 from copilot.guard.closed_world import FactIndex
-from copilot.guard.mentions import bare_ids, evidence_ids
+from copilot.guard.mentions import bare_ids, evidence_ids, is_bare_id
 from copilot.guard.names import COMMON, normal
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit
 
 RULE = "grd-5: the draft uses at least one must-reference fact of its case"
 _ACCOUNT = re.compile(r"^call:\S+ \(\d{4}-\d\d-\d\d, (.+?)\): ")
-_ID = re.compile(
-    r"^(?:call|session|commitment|activity|goal|rating|card):\S+$|^[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+$"
-)
+_PREFIXED = re.compile(r"^(?:call|session|commitment|activity|goal|rating|card):\S+$")
 
 
 def default_must_reference(facts: FactIndex) -> list[str]:
@@ -40,15 +38,21 @@ def default_must_reference(facts: FactIndex) -> list[str]:
 
 
 def _accounts(eid: str, facts: FactIndex) -> list[str]:
-    """A cited call's account, in full and by its first word (a draft says "the Ridgeway call")."""
+    """A cited call's account, in full, by its first word (a draft says "the Ridgeway call")
+    and, for a longer name, by its first two ("St Columba's" for "St Columba's Community
+    Dental Clinic")."""
     found = next((s for s in facts.rep.statements if s.startswith(f"{eid} (")), None)
     m = _ACCOUNT.match(found or "")
     if m is None:
         return []
-    first = m.group(1).split()[0]
-    return [m.group(1)] + (
-        [first] if normal(first) in facts.rep.tokens | _first_words(facts) else []
-    )
+    words = m.group(1).split()
+    first = words[0]
+    out = [m.group(1)]
+    if normal(first) in facts.rep.tokens | _first_words(facts):
+        out.append(first)
+    if len(words) > 2 and not set(normal(" ".join(words[:2])).split()) <= COMMON:
+        out.append(" ".join(words[:2]))
+    return out
 
 
 def _first_words(facts: FactIndex) -> set[str]:
@@ -70,7 +74,7 @@ def _cited(units: Sequence[Unit]) -> set[str]:
 
 def is_id(item: str) -> bool:
     """Whether a must-reference item is an evidence id rather than a literal string."""
-    return bool(_ID.match(item.strip()))
+    return bool(_PREFIXED.match(item.strip())) or is_bare_id(item)
 
 
 def referenced(item: str, cited: set[str], text: str) -> bool:

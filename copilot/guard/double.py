@@ -4,7 +4,10 @@ A sentence is double-barrelled when a coordinator ("and", "but", ";", a dash) jo
 full interrogative clause to the first ("What did you hear and how did you respond?",
 "..., and would you do it again?", "tell me what you heard and how you answered?"). An
 elliptical tail that asks for more of the same answer ("..., and why?", "..., and by when?")
-and a compound object ("What did Tessa and her ops lead ask?") ask one thing.
+and a compound object ("What did Tessa and her ops lead ask?") ask one thing, and so do the
+framework's two-part questions, whose second half judges or dates the first ("What were you
+trying to accomplish, and how do you think it went?", "..., and when should we look at it?").
+ASK-6 advises; it never fails a draft.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from copilot.guard.report import Finding
 from copilot.guard.speech import QUESTIONS
 from copilot.guard.utterance import Utterance
 
-DOUBLE_VERSION = "double-barrel rules v1"
+DOUBLE_VERSION = "double-barrel rules v2"
 RULE = f"ask-6: one question asks one thing ({DOUBLE_VERSION})"
 _WH = r"(?i:what|how|why|when|where|who|whom|which|whose)"
 _AUX = (
@@ -89,7 +92,13 @@ _ASKS_NOTHING = re.compile(
     rf"^{_WH}\s+(?:else|so|not|exactly|often|much|many|long)\s*$"
     # "..., and what makes you say that?": asks for the reason behind the same answer
     r"|^(?:what\s+(?:makes|made)\s+you\s+(?:say|think)|why\s+(?:do|did)\s+you\s+(?:say|think)"
-    r"|why\s+is|how\s+come|what\s+tells\s+you)\s+(?:that|so|it)\s*$",
+    r"|why\s+is|how\s+come|what\s+tells\s+you)\s+(?:that|so|it)\s*$"
+    # the framework's two-part questions: "..., and how do you think it went?" asks the rep to
+    # judge what the first half named; "..., and when should we look at it together?" dates it
+    r"|^how\s+(?:do\s+you\s+think\s+|would\s+you\s+say\s+|did\s+you\s+feel\s+|did\s+|does\s+)?"
+    r"(?:it|that|this"
+    r"|they)\s+(?:went|go|goes|going|landed|played\s+out)\b"
+    r"|^when\s+(?:should|shall|will|can|could)\s+we\b",
     re.I,
 )
 

@@ -17,15 +17,29 @@ TOP_SHARE = 0.75
 MIN_CLASSIFIED = 2
 TAXONOMY_VERSION = "capability taxonomy v1"
 _STRONG, _WEAK = 2, 1
+_DETERMINERS = "the|a|an|his|her|their|your|its|this|that|up|it"
+
+
+def _outcome(stage: str) -> str:
+    """What a stage's conversion produces, as an action's outcome ("which visits led to a
+    trial", "calls that turned into meetings"): it works on the capability that produces it."""
+    verbs = r"led|lead|leads|leading|turned|turns|turn|became|become|becomes|converted|convert"
+    verbs += r"|moved|progressed|ended\s+(?:in|with)|resulted\s+in|got|gets|earned|won"
+    return rf"\b(?:{verbs})\s+(?:(?:in)?to\s+)?(?:a\s+|an\s+|the\s+|any\s+)?{stage}\b"
+
+
 TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
     "opening": (
-        (r"\bopen(?:er|ers|ing\s+line|ing\s+lines)\b|\bcold[- ]?call", _STRONG),
+        (r"\bopen(?:er|ers|ings|ing\s+line|ing\s+lines)\b|\bcold[- ]?call", _STRONG),
         (r"\bdials?\b|\bconnect(?:s|ion)?\s+rate\b|\bvoicemails?\b|\bgatekeepers?\b", _STRONG),
         (
             r"\bcall[\s-]+blocks?\b|\bfirst\s+\w+\s+seconds\b|\bpermission\s+opener\b|\bprospecting\b",
             _STRONG,
         ),
-        (r"\bbad\s+time\b|\bintro(?:duction)?\b|(?<!demo\s)\bopening\b|\bcall\s+windows?\b", _WEAK),
+        (r"\bbad\s+time\b|\bintro(?:duction)?\b|\bcall\s+windows?\b", _WEAK),
+        # the call's opening, not the verb ("before opening the catalogue")
+        (rf"(?<!demo\s)\bopening\b(?!\s+(?:{_DETERMINERS})\b)", _WEAK),
+        (_outcome(r"conversations?"), _STRONG),
     ),
     "meeting": (
         (r"\bbook(?:s|ed|ing)?\s+(?:a\s+|the\s+)?(?:first\s+)?meetings?\b", _STRONG),
@@ -36,6 +50,7 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
         (r"\breason\s+to\s+meet\b|\bmeetings?\s+booked\b|\bcase\s+study\b", _STRONG),
         (r"\breason[- ]plus[- ]time\b|\b(?:problem[- ]based|meeting)\s+reason\b", _STRONG),
         (r"\bfirst\s+objection\b|\bcalendar\s+invite\b|\bmeeting\b", _WEAK),
+        (_outcome(r"(?:meetings?|visits?)"), _STRONG),
     ),
     "discovery": (
         (r"\bdiscovery\b|\bfollow[- ]up\s+questions?\b|\bquestions?\s+deep\b", _STRONG),
@@ -45,6 +60,7 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
         (r"\bdemos?\s+(?:booked|rate)\b|\bbook(?:s|ed|ing)?\s+(?:a\s+|the\s+)?demo", _STRONG),
         (r"\bpain(?:\s+points?)?\b|\bpriorit(?:y|ies)\b|\bqualif\w*\b|\bBANT\b|\bimpact\b", _WEAK),
         (r"\bopen\s+questions?\b|\bsurface\b|\bneeds?\b", _WEAK),
+        (_outcome(r"(?:demos?|trials?)"), _STRONG),
     ),
     "value": (
         (
@@ -58,6 +74,7 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
             _STRONG,
         ),
         (r"\bdemos?\b|\bpresentation\b|\bvalue\b|\bpresent\w*\b|\bwalkthrough\b", _WEAK),
+        (_outcome(r"(?:proposals?|quotes?)"), _STRONG),
     ),
     "closing": (
         (r"\bclose\s+plan\b|\bsigning\s+date\b|\bsignature\b|\bnegotiat\w*|\bdiscount\w*", _STRONG),
@@ -71,10 +88,11 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
             _STRONG,
         ),
         (
-            r"\bclos(?:e|es|ing)\b|\bsign(?:s|ed|ing)?\b|\bproposals?\b|\bnext\s+step\b|\bobjection\w*"
-            r"|\bwins\b|\bwon\b",
+            r"\bclos(?:e|es|ed|ing)\b|\bsign(?:s|ed|ing)?\b|\bproposals?\b|\bnext\s+step\b"
+            r"|\bobjection\w*|\bwins\b|\bwon\b",
             _WEAK,
         ),
+        (_outcome(r"(?:wins?|signatures?|signed\s+(?:deals?|contracts?)|orders?)"), _STRONG),
     ),
 }
 _COMPILED = {cap: [(re.compile(p, re.I), w) for p, w in rules] for cap, rules in TAXONOMY.items()}

@@ -1,10 +1,10 @@
-"""FOCUS-2: every weekly action links to the plan's focus.
+"""FOCUS-2: no weekly action works on another capability than the plan's focus.
 
-An action links when it works on the focus capability (the FOCUS-1 taxonomy). An action with
-no capability keyword links when it names the rep's own evidence: a recorded call (by id or
-account; replaying a call is how a plan observes the focus) or one of the focus stage's
-rates. An action on another capability links only when it also touches the focus and cites
-a call the diagnosis rests the focus on; anything else fires.
+An action links when it works on the focus capability (the FOCUS-1 taxonomy) or states one of
+the focus stage's rates. An action with no capability keyword ("bring two visit notes to the
+1:1", "I play a plant manager who mentions a stoppage") adds no second focus, so it passes. An
+action on another capability links only when it also touches the focus and cites a call the
+diagnosis rests the focus on; anything else fires.
 """
 
 from __future__ import annotations
@@ -36,8 +36,6 @@ class FocusEvidence:
     calls: frozenset[str]
     accounts: tuple[str, ...]
     rates: tuple[float, ...]
-    record_calls: frozenset[str]
-    record_accounts: tuple[str, ...]
 
     def describe(self) -> str:
         """The focus and its evidence, for a finding's nearest fact."""
@@ -65,15 +63,7 @@ def focus_evidence(facts: FactIndex) -> FocusEvidence | None:
     reading = next((r for r in facts.diagnosis.funnel if r.stage == focus.stage), None)
     values = (reading.rep_rate, reading.team_median, reading.team_p75) if reading else ()
     rates = tuple(100 * v for v in values if v is not None)
-    return FocusEvidence(
-        focus.capability,
-        focus.stage,
-        calls,
-        tuple(accounts),
-        rates,
-        frozenset(record),
-        tuple(dict.fromkeys(record.values())),
-    )
+    return FocusEvidence(focus.capability, focus.stage, calls, tuple(accounts), rates)
 
 
 def percent_matches(written: str, decimals: str | None, value: float) -> bool:
@@ -82,16 +72,14 @@ def percent_matches(written: str, decimals: str | None, value: float) -> bool:
     return abs(float(written) - value) <= tolerance
 
 
-def names_focus(unit: Unit, ev: FocusEvidence, strict: bool = True) -> bool:
-    """Whether the unit cites a focus call (any recorded call unless `strict`), by id or
-    account, or states a focus-stage rate."""
+def names_focus(unit: Unit, ev: FocusEvidence) -> bool:
+    """Whether the unit cites a focus call, by id or account, or states a focus-stage rate."""
     ids = {*unit.evidence, *evidence_ids(unit.text)}
     ids |= {f"call:{b}" for b in bare_ids(unit.text)}
-    calls, accounts = (ev.calls, ev.accounts) if strict else (ev.record_calls, ev.record_accounts)
-    if ids & calls:
+    if ids & ev.calls:
         return True
     low = unit.text.lower()
-    if any(a.lower() in low for a in accounts):
+    if any(a.lower() in low for a in ev.accounts):
         return True
     return states_focus_rate(unit, ev)
 
@@ -113,7 +101,7 @@ def measures_focus(unit: Unit, ev: FocusEvidence) -> bool:
 
 
 def link_findings(units: list[Unit], facts: FactIndex, typed: bool) -> list[Finding]:
-    """FOCUS-2: each weekly action that works on another capability or links to nothing."""
+    """FOCUS-2: each weekly action that works on another capability than the focus."""
     ev = focus_evidence(facts)
     if ev is None:
         return []
@@ -139,9 +127,7 @@ def _unlinked(unit: Unit, ev: FocusEvidence) -> str:
     if cap == ev.capability or states_focus_rate(unit, ev):
         return ""
     if cap is None:
-        if names_focus(unit, ev, strict=False):
-            return ""
-        return f"this action links to nothing of the focus ({ev.capability}): no call or rate"
+        return ""  # no capability keyword: it adds no second focus
     if names_focus(unit, ev) and capability_scores(unit.text)[ev.capability] >= MIXED_MIN:
         return ""  # a mixed action on the focus's own evidence
     return f"this action works on {cap}, not on the focus {ev.capability}"

@@ -16,7 +16,8 @@ from copilot.drafting.schemas import PlanDraft, SuccessMetric
 from copilot.guard.citations import resolves
 from copilot.guard.closed_world import FactIndex
 from copilot.guard.focus_links import percent_matches
-from copilot.guard.mentions import metric_near
+from copilot.guard.mentions import Approx, approximation, metric_near
+from copilot.guard.rates import APPROX_POINTS
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit
 
@@ -127,11 +128,11 @@ def prose_findings(units: list[Unit], r: StageReading, facts: FactIndex) -> list
                 )
             )
         for m in [*_FROM_TO.finditer(text), *_BASELINE.finditer(text)]:
-            written, decimals = _number(m)
+            written, decimals, at = _number(m)
             stage = metric_near(text, m.start(), m.end())
             reading = readings.get(stage or "", r)
-            if reading.rep_rate is None or not percent_matches(
-                written, decimals, 100 * reading.rep_rate
+            if reading.rep_rate is None or not _stated(
+                written, decimals, 100 * reading.rep_rate, approximation(text[:at])
             ):
                 out.append(
                     Finding(
@@ -147,11 +148,25 @@ def prose_findings(units: list[Unit], r: StageReading, facts: FactIndex) -> list
     return out
 
 
-def _number(m: re.Match[str]) -> tuple[str, str | None]:
-    """The percent a baseline or from-to match states (the first alternative that matched)."""
+def _number(m: re.Match[str]) -> tuple[str, str | None, int]:
+    """The percent a baseline or from-to match states (the first alternative that matched),
+    its decimals and where it starts."""
     groups = m.groups()
     k = next(i for i in range(0, len(groups), 2) if groups[i] is not None)
-    return groups[k], groups[k + 1]
+    return groups[k], groups[k + 1], m.start(k + 1)
+
+
+def _stated(written: str, decimals: str | None, value: float, approx: Approx | None) -> bool:
+    """A stated baseline is the recorded rate at the precision written; marked approximate
+    ("about 38%"), within APPROX_POINTS on the side the words give."""
+    if percent_matches(written, decimals, value):
+        return True
+    number = float(written)
+    if approx is None or abs(number - value) > APPROX_POINTS:
+        return False
+    if approx == "over":
+        return value >= number
+    return value <= number if approx == "under" else True
 
 
 def _prose_target(unit: Unit, r: StageReading) -> list[Finding]:

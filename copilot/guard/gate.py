@@ -7,28 +7,31 @@ internal error fails closed with a GUARD-0 finding.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
 from copilot.drafting.schemas import AnyDraft, DebriefDraft, DraftKind, PlanDraft
-from copilot.guard.anchors import anchor_findings
-from copilot.guard.ask import debrief_checks, questions_checks
-from copilot.guard.citations import check_ids, draft_findings
+from copilot.guard.anchors import anchor_findings, phrase_anchors
+from copilot.guard.ask import debrief_checks, questions_checks, roleplay_checks
+from copilot.guard.citations import check_ids, draft_findings, resolves
 from copilot.guard.claims import ground
 from copilot.guard.closed_world import FactIndex, NumberFact
 from copilot.guard.coverage import coverage_findings
+from copilot.guard.dates import proposal_findings
 from copilot.guard.generic import bank_findings
 from copilot.guard.grounding import Grounding
-from copilot.guard.identity import identity_findings
+from copilot.guard.identity import anchorless_findings, identity_findings
 from copilot.guard.injection import injection_findings
 from copilot.guard.lexicon import Entry, build_lexicon, platitude_findings, trait_findings
 from copilot.guard.linkage import linkage_findings
-from copilot.guard.plan import plan_checks
+from copilot.guard.plan import declared_focus_findings, plan_checks
 from copilot.guard.report import Finding, GuardReport
 from copilot.guard.unit import Unit
 from copilot.guard.units import MAX_UNITS, units_of
 
 log = logging.getLogger(__name__)
+_WORD = re.compile(r"[^\W\d_]{2,}")
 MAX_CHARS = 50_000
 # The eval kinds: whole-draft checks (identifiability, must-reference coverage) judge these.
 DRAFT_LEVEL: frozenset[str] = frozenset({"questions", "debrief", "plan"})
@@ -47,7 +50,8 @@ def check(
     *,
     must_reference: Sequence[str] | None = None,
 ) -> GuardReport:
-    """Every gating detector over the draft; `passed` when none found anything.
+    """Every detector over the draft; `passed` when no blocking finding fired (advisory
+    findings are kept in the report with their severity).
 
     `must_reference` lists the case's evidence ids or literal strings (GRD-5); None derives
     them from the diagnosis.
@@ -65,7 +69,8 @@ def check(
             )
         ]
         metrics = {}
-    return GuardReport(passed=not findings, kind=kind, findings=findings, metrics=metrics)
+    passed = not any(f.blocking for f in findings)
+    return GuardReport(passed=passed, kind=kind, findings=findings, metrics=metrics)
 
 
 def _form(draft: AnyDraft | str, kind: DraftKind) -> tuple[AnyDraft | str, list[Finding]]:
@@ -109,6 +114,7 @@ def _run(
     findings += [f for g in grounding.values() for f in g.findings]
     if not isinstance(draft, str):
         findings += draft_findings(draft.rep_id, _outside_ids(draft), facts)
+        findings += proposal_findings(draft, facts)
     typed = not isinstance(draft, str)
     anchors, rate = anchor_findings(units, kind, typed, grounding, facts)
     more, kind_metrics = _kind_checks(draft, kind, units, facts)
@@ -121,6 +127,7 @@ def _run(
     metrics["verified_claims"] = float(verified)
     metrics |= generic_metrics
     metrics["findings"] = float(len(findings))
+    metrics["blocking"] = float(sum(f.blocking for f in findings))
     return findings, metrics
 
 
@@ -131,18 +138,39 @@ def _generic_checks(
     lexicon: list[Entry],
     facts: FactIndex,
 ) -> tuple[list[Finding], dict[str, float]]:
-    """GEN-3 (behaviour linkage), GEN-6 (generic bank) and, for eval kinds, GEN-4 (identity)."""
+    """GEN-3 (behaviour linkage), GEN-6 (generic bank) and GEN-4 (identity: for eval kinds
+    the TF-IDF lead, for every kind a draft that carries nothing of the record)."""
     anchors = {key: g.anchors for key, g in grounding.items()}
     findings = linkage_findings(units, anchors, lexicon, facts)
     findings += bank_findings(units, {key for key, a in anchors.items() if a}, facts)
-    if kind not in DRAFT_LEVEL or not units:
+    if not units:
         return findings, {}
+    anchored = any(anchors.values()) or any(phrase_anchors(u, facts) for u in units)
+    anchored = anchored or any(_cites_record(u, facts) for u in units)
+    if kind not in DRAFT_LEVEL:
+        return findings + anchorless_findings(anchored, facts), {}
     identity, margin = identity_findings(units, facts)
+    identity = identity or anchorless_findings(anchored, facts)
     return findings + identity, {"identity_margin": margin}
+
+
+def _cites_record(unit: Unit, facts: FactIndex) -> bool:
+    """A typed unit's declared evidence names this rep's record (a call, session, commitment,
+    activity period, goal or rating), not only a knowledge card."""
+    return any(not e.startswith("card:") and resolves(e.strip(), facts) for e in unit.evidence)
 
 
 def _units(draft: AnyDraft | str, kind: DraftKind, findings: list[Finding]) -> list[Unit]:
     units = units_of(draft, kind)
+    if not any(_WORD.search(u.text) for u in units):
+        findings.append(
+            Finding(
+                detector="FORM-1",
+                unit="",
+                rule="a draft says something",
+                reason="the draft has no words to check",
+            )
+        )
     if len(units) > MAX_UNITS:
         findings.append(
             Finding(
@@ -186,10 +214,15 @@ def _kind_checks(
     draft: AnyDraft | str, kind: DraftKind, units: list[Unit], facts: FactIndex
 ) -> tuple[list[Finding], dict[str, float]]:
     typed = not isinstance(draft, str)
+    declared = declared_focus_findings(draft, facts)
     if kind == "debrief":
-        return debrief_checks(units, typed)
+        findings, metrics = debrief_checks(units, typed)
+        return declared + findings, metrics
     if kind == "questions":
-        return questions_checks(units)
+        findings, metrics = questions_checks(units)
+        return declared + findings, metrics
     if kind == "plan":
         return plan_checks(draft, units, facts)
-    return [], {}
+    if kind == "roleplay":
+        return declared + roleplay_checks(units), {}
+    return declared, {}

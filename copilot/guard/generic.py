@@ -1,8 +1,11 @@
-"""GEN-6: units too close to a bank of generic coaching lines (char n-gram cosine).
+"""GEN-6: advice too close to a bank of generic coaching lines (char n-gram cosine).
 
 The bank (`generic_bank.txt`, versioned in its header) holds lines that fit any rep. Char
 n-grams over words with the record's specifics masked catch paraphrases and inflections that
 a phrase lexicon misses ("work on your discovery skill" vs "working on discovery skills").
+Only what a draft tells or states is judged: a question put to the rep ("What would you do
+differently?" is the framework's own debrief) and a verbless label ("The decision process
+and date") give no advice, so a generic one is no platitude.
 """
 
 from __future__ import annotations
@@ -43,7 +46,22 @@ _DEICTIC = re.compile(
     re.I,
 )
 
+# A label or checklist item: a noun phrase with no verb that makes it a sentence.
+_LABEL = re.compile(
+    r"^\W*(?:the|a|an|their|his|her|its|any|each|every|who|what|which|when|how)\b"
+    r"(?!.*\b(?:is|are|was|were|be|been|has|have|had|will|would|should|must|can|could|need|needs"
+    r"|do|does|did|make|makes|get|gets)\b)[^.!?;]*$",
+    re.I,
+)
+_CITED = re.compile(r"(?:\s*[(\[][^()\[\]]*[)\]])+\s*[.;]?\s*$")
+
 Vector = dict[str, float]
+
+
+def advises(text: str) -> bool:
+    """Whether a unit tells or states something: not a question, not a verbless label."""
+    bare = _CITED.sub("", text).strip()
+    return not bare.endswith("?") and not _LABEL.match(bare)
 
 
 @dataclass(frozen=True)
@@ -152,7 +170,7 @@ def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> li
     for unit in units:
         skip = id(unit) in anchored or unit.in_character or unit.role == "rep"
         dated = bool(_DATED.search(unit.text) or dates(unit.text)) or _about_this_call(unit)
-        if skip or dated or len(shape(unit.text).split()) < MIN_WORDS:
+        if skip or dated or not advises(unit.text) or len(shape(unit.text).split()) < MIN_WORDS:
             continue
         score, line = nearest_line(unit.text, bank)
         if score >= THRESHOLD:

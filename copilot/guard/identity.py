@@ -1,7 +1,10 @@
 """GEN-4 rep identifiability: a draft must read as written for this rep, not for any rep.
 
 TF-IDF over every rep's record (one document each); the draft's cosine to its own rep's
-record must beat the best other rep's by a margin. A generic draft fits everyone equally.
+record must beat the best other rep's by a margin, unless the draft is closer to no other rep
+and writes a fact only this rep's record holds (an id, a number, a verbatim quote). A generic
+draft fits everyone equally. For every kind, a draft in which nothing verifies against the
+rep's record fails too.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from itertools import pairwise
 
 from copilot.guard.closed_world import FactIndex
 from copilot.guard.generic import SYNONYMS, load_bank
+from copilot.guard.mentions import bare_ids, evidence_ids, numbers, quotes
 from copilot.guard.names import COMMON, normal
+from copilot.guard.rates import number_matches
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit
 
@@ -28,6 +33,7 @@ RULE = (
     f" rep's by {MARGIN:.0%}"
 )
 _WORD = re.compile(r"^[a-z][a-z']{2,}$")
+MIN_QUOTE_WORDS = 4
 
 Vector = dict[str, float]
 
@@ -101,6 +107,47 @@ def similarities(text: str, facts: FactIndex) -> dict[str, float]:
     return {rid: _cosine(draft, doc) for rid, doc in zip(ids, docs, strict=True)}
 
 
+def anchorless_findings(anchored: bool, facts: FactIndex) -> list[Finding]:
+    """GEN-4 for any kind: a draft in which nothing verifies against the rep's record (no
+    number, date, name, id, quote or phrase of it) could be about anyone."""
+    if anchored:
+        return []
+    reason = f"nothing in the draft verifies against {facts.rep.name}'s record: it could be"
+    reason += " about any rep"
+    return [
+        Finding(
+            detector="GEN-4",
+            unit="",
+            reason=reason,
+            rule="gen-4: a draft carries at least one fact of this rep's record",
+            nearest_fact=facts.diagnosis.focus.arithmetic if facts.diagnosis.focus else None,
+        )
+    ]
+
+
+def own_anchor(units: Sequence[Unit], facts: FactIndex) -> str | None:
+    """A fact the draft writes that only this rep's record holds: one of its ids, a number no
+    other rep's record has, or a verbatim quote of four words or more. Such a draft is about
+    this rep whatever its wording."""
+    for unit in units:
+        written = [*evidence_ids(unit.text), *bare_ids(unit.text)]
+        for eid in written:
+            bare = eid.split(":", 1)[-1]
+            if eid in facts.rep.ids or bare in facts.rep.bare_ids:
+                return eid
+        for m in numbers(facts.without_ids(unit.text)):
+            if m.exempt or not any(number_matches(m, f) for f in facts.rep.numbers):
+                continue
+            if not any(number_matches(m, f) for r in facts.others.values() for f in r.numbers):
+                return m.text
+        for q in quotes(unit.text):
+            said = f" {normal(q.text)} "
+            own = len(said.split()) >= MIN_QUOTE_WORDS and said in facts.rep.corpus
+            if own and not any(said in r.corpus for r in facts.others.values()):
+                return q.text
+    return None
+
+
 def identity_findings(units: Sequence[Unit], facts: FactIndex) -> tuple[list[Finding], float]:
     """GEN-4: one whole-draft finding when the draft does not single out its rep; the margin."""
     if not facts.others:
@@ -111,6 +158,8 @@ def identity_findings(units: Sequence[Unit], facts: FactIndex) -> tuple[list[Fin
     margin = (own - best) / own if own > 0 else -1.0
     if own >= FLOOR and margin >= MARGIN:
         return [], round(margin, 3)
+    if best <= own and own_anchor(units, facts) is not None:
+        return [], round(margin, 3)  # terse, but it writes a fact only this rep has
     who = facts.others[rival].name
     reason = (
         f"the draft does not single out {facts.rep.name}: TF-IDF cosine {own:.2f} to this rep's"

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from copilot.guard.claims import nearest_statement
 from copilot.guard.closed_world import FactIndex
 from copilot.guard.lexicon import Entry, names_behaviour
-from copilot.guard.mentions import mask
+from copilot.guard.mentions import BARE_ID, mask
 from copilot.guard.prose import sentences
 from copilot.guard.report import Finding
+from copilot.guard.speech import unquote
 from copilot.guard.unit import Unit
 
 LINKAGE_VERSION = "behaviour-linkage v1"
@@ -51,10 +52,7 @@ _ADVICE = re.compile(
     r"|\bremember\b|\bdon'?t\s+forget\b|\bwill\s+(?:sort|fix|take\s+care\s+of)\s+(?:itself|it)\b",
     re.I,
 )
-_QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
-_ID = re.compile(
-    r"\b(?:call|session|commitment|activity|goal|rating|card):\S+|\b[A-Z]+(?:-[A-Z0-9]+)+\b"
-)
+_ID = re.compile(r"\b(?:call|session|commitment|activity|goal|rating|card):\S+")
 _CITED_TAIL = re.compile(r"(?:\s*[(\[][^()\[\]]*[)\]])+\s*[.;]?\s*$")
 _STAGE = re.compile(
     r"\b\w+\s*(?:->|→|-to-)\s*\w+\b|\b(?:demo|dial|meeting|win|close|proposal)\s+rates?\b", re.I
@@ -71,18 +69,30 @@ _EXTRA_BEHAVIOUR = re.compile(
 )
 
 
+# A role-play's set-up: the manager takes a part ("Let's try it - I'm Marco, and ..."), which
+# stages the moment rather than advising on it.
+_SETUP = re.compile(
+    r"^\W*(?:(?:ok(?:ay)?|right|so|now)\W+)?(?:let's\s+(?:try|practi[sc]e|rehearse|role-?play|run|do"
+    r"|play)\s+(?:it|that|this|the\s+\w+)\b[\s,:;.!—–-]*)?(?:i'm|i\s+am|i'll\s+(?:be|play)|i\s+play"
+    r"|you're\s+(?:the|talking\s+to)|pretend|imagine)\b",
+    re.I,
+)
+
+
 def _advice(sentence: str) -> bool:
     """Advice to the rep: an imperative or a should/must/"what matters" outside any quote."""
     if _CITED_TAIL.sub("", sentence).rstrip().endswith("?"):  # "...and why? (call:X)"
         return False
-    sentence = _QUOTED.sub(" ", sentence)
+    if _SETUP.match(sentence.replace("’", "'")):
+        return False
+    sentence = unquote(sentence)  # quoted words, in double or single quotes, advise no one
     return bool(_IMPERATIVE.match(sentence) or _ADVICE.search(sentence))
 
 
 def _behaviour(sentence: str, lexicon: Sequence[Entry]) -> bool:
     """A behaviour verb outside any platitude the sentence carries."""
     sentence = _STAGE.sub(" ", sentence)  # "meetings->demos" names a metric, not a demo given
-    sentence = mask(sentence, [_ID])  # "(CALL-S02-4)" cites a call; nobody is calling anyone
+    sentence = mask(sentence, [_ID, BARE_ID])  # "(hc-3107)" cites a call; nobody is calling
     for entry in lexicon:
         sentence = entry.pattern.sub(lambda m: " " * len(m.group(0)), sentence)
     if names_behaviour(sentence):

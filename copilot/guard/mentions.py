@@ -49,9 +49,15 @@ _DAY_MONTH = re.compile(
     + r"(?:,?\s+(?P<y>20\d\d)\b)?"
 )
 _PREFIXED_ID = re.compile(
-    r"\b(?P<prefix>call|session|commitment|activity|goal|rating|card):(?P<rest>[A-Za-z0-9](?:[\w:.-]*[A-Za-z0-9])?)"
+    r"\b(?P<prefix>call|session|commitment|activity|goal|rating|card):"
+    r"(?P<rest>[A-Za-z0-9](?:[\w:./-]*[A-Za-z0-9])?)"
 )
-_BARE_ID = re.compile(r"\b[A-Z][A-Z0-9]*(?:-[A-Za-z0-9]+)+\b")
+# A token shaped like a record id in any convention: a letter first, segments joined by "-",
+# "_" or "/", a digit somewhere ("hc-3107", "R-2291", "CALL/2026/0457", "sess_88a1",
+# "cm-91c4-2", "CALL-C03-04"). Its digits are a reference, never a number.
+BARE_ID = re.compile(
+    r"(?<![\w/-])(?=[A-Za-z][\w/-]*\d)[A-Za-z][A-Za-z0-9]*(?:[-_/][A-Za-z0-9]+)+(?![\w/]|-\w)"
+)
 _TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b", re.I)
 _MISC = re.compile(r"\b(?:Q[1-4]|H[12]|FY\d\d|\d+/7|\d:\d)\b|->|→")
 _NUMBER = re.compile(
@@ -77,9 +83,22 @@ _DURATION = re.compile(r"^\s*-?\s*(?:min|mins|minutes?|hrs?|hours?|sec|secs|seco
 _TARGET_CUE = re.compile(
     r"(?:\b(?:target|targets|aim|aiming|goal|toward|towards|reach|reaching|lift|raise|increase"
     r"|improve|get(?:\s+it|\s+that)?\s+(?:up\s+)?to|stretch|by\s+at\s+least)\b[^.?!;\d]{0,20}"
-    r"|\bfrom\s+\S+\s+to\s+|(?:->|→)\s*)$",
+    r"|\bfrom\s+\S+(?:\s+(?:now|today|currently|at\s+present))?\s+to\s+"
+    r"(?:about\s+|around\s+|roughly\s+|approximately\s+|nearly\s+|~\s*)?|(?:->|→)\s*)$",
     re.I,
 )
+# A number marked as approximate ("about 38%", "near 45%", "~120", "just over 40"): it may sit
+# within APPROX_POINTS of a rate or APPROX_SHARE of a count or amount (rates.py), on the side
+# the words give: "just over" the record's value, "almost", "nearly" or "just under" it.
+_APPROX = re.compile(
+    r"(?:\b(?P<over>just\s+(?:over|above)|(?:a\s+(?:little|bit)|slightly)\s+(?:over|above|more\s+than))"
+    r"|\b(?P<under>just\s+(?:under|below|short\s+of)|(?:a\s+(?:little|bit)|slightly)\s+(?:under"
+    r"|below|less\s+than)|almost|nearly)"
+    r"|\b(?P<near>about|around|roughly|approximately|approx\.?|near|close\s+to|some|circa)"
+    r"|(?P<tilde>~))\s*[$£€]?\s*$",
+    re.I,
+)
+Approx = Literal["near", "over", "under"]
 # A limit or a rate per period prescribes ("under 15 seconds", "40 dials per block").
 _LIMIT_CUE = re.compile(
     r"\b(?:under|within|at\s+least|at\s+most|up\s+to|no\s+more\s+than|fewer\s+than|less\s+than"
@@ -118,6 +137,7 @@ class NumberMention:
     start: int = 0
     end: int = 0
     kind_rule: str = ""
+    approx: Approx | None = None
 
     @property
     def exempt(self) -> bool:
@@ -146,7 +166,7 @@ def numbers(text: str) -> list[NumberMention]:
     """Numbers outside ids, dates and times, each with its kind and whether it is exempt."""
     blank = mask(
         text,
-        [_PREFIXED_ID, _BARE_ID, _ISO_DATE, _PERIOD, _MONTH_DAY, _DAY_MONTH, _TIME, _MISC],
+        [_PREFIXED_ID, BARE_ID, _ISO_DATE, _PERIOD, _MONTH_DAY, _DAY_MONTH, _TIME, _MISC],
     )
     out: list[NumberMention] = []
     for m in _NUMBER.finditer(blank):
@@ -231,7 +251,10 @@ EXEMPT_RULES: tuple[Rule, ...] = (
         "target",  # target 35%, lift it to 30%, from 22% to 30%
         lambda w: bool(_TARGET_CUE.search(w.before)) and not _BASELINE.search(w.before),
     ),
-    ("limit", lambda w: bool(_LIMIT_CUE.search(w.before))),  # under 15 seconds, at least 3
+    (  # under 15 seconds, at least 3 (but "just under 40%" is an approximate claim)
+        "limit",
+        lambda w: bool(_LIMIT_CUE.search(w.before)) and approximation(w.before) is None,
+    ),
     ("rate per period", lambda w: bool(_PER_TAIL.match(w.after))),  # 40 dials per block
     ("named as a target", lambda w: bool(_TARGET_TAIL.match(w.after))),  # 30% target
 )
@@ -252,6 +275,16 @@ def _kind(written: Written) -> tuple[NumberKind, str]:
     return ("points", points) if points else ("value", VALUE_RULE)
 
 
+def approximation(before: str) -> Approx | None:
+    """How the words just before a number mark it approximate, None when they do not."""
+    m = _APPROX.search(before)
+    if m is None:
+        return None
+    if m.group("over"):
+        return "over"
+    return "under" if m.group("under") else "near"
+
+
 def _mention(m: re.Match[str], text: str) -> NumberMention:
     kind, kind_rule = _kind(Written(m, text))
     written = Written(m, text, kind)
@@ -265,6 +298,7 @@ def _mention(m: re.Match[str], text: str) -> NumberMention:
         m.start(),
         m.end(),
         kind_rule,
+        approximation(written.before),
     )
 
 
@@ -331,9 +365,23 @@ def evidence_ids(text: str) -> list[str]:
 
 
 def bare_ids(text: str) -> list[str]:
-    """Tokens shaped like record ids (`CALL-C03-04`, `CM-E02-07`) outside prefixed ids."""
+    """Tokens shaped like record ids of any convention (`hc-3107`, `CALL/2026/0457`,
+    `sess_88a1`) outside prefixed ids."""
     blank = mask(text, [_PREFIXED_ID])
-    return [m.group(0) for m in _BARE_ID.finditer(blank) if any(c.isdigit() for c in m.group(0))]
+    return [m.group(0) for m in BARE_ID.finditer(blank)]
+
+
+def is_bare_id(token: str) -> bool:
+    """Whether a whole token is shaped like a record id (see `bare_ids`)."""
+    return BARE_ID.fullmatch(token.strip()) is not None
+
+
+def id_family(token: str) -> str:
+    """What an id's convention shares across records: everything before its first segment
+    with a digit ("hc-" for `hc-3107`, "CALL/" for `CALL/2026/0457`, "cm-" for `cm-91c4-2`);
+    "" for an id with no separator before its digits."""
+    m = re.match(r"^((?:[A-Za-z]+[-_/])+)", token)
+    return m.group(1) if m else ""
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from copilot.guard.closed_world import NumberFact, RepFacts
 from copilot.guard.mentions import NumberKind, NumberMention, metric_near, numbers
 
 RATE_TOLERANCE = 0.15
+APPROX_POINTS = 2.0  # a rate or a gap marked approximate: within 2 percentage points
+APPROX_SHARE = 0.05  # a count or an amount marked approximate: within 5% of the record's
 RULE = "grd-3: a rate's difference or change is written in percentage points, not percent"
 _CHANGE_BEFORE = re.compile(
     r"\b(?:up|down|rose|risen|rising|fell|fallen|falling|dropped|increased|decreased|improved"
@@ -39,9 +41,14 @@ _PERIOD_LABEL = re.compile(r"^activity:[^:]+:(\d{4}-\d\d) ")
 
 
 def number_matches(m: NumberMention, f: NumberFact) -> bool:
-    """Whether a written number agrees with a record number, at the precision written."""
+    """Whether a written number agrees with a record number: at the precision written, or,
+    marked approximate, within the approximation tolerance on the side the words give."""
     if m.kind != f.kind:
         return False
+    return _exact(m, f) or (m.approx is not None and _approximates(m, f))
+
+
+def _exact(m: NumberMention, f: NumberFact) -> bool:
     if m.kind != "value":
         return (
             abs(f.value - m.value) <= RATE_TOLERANCE
@@ -52,6 +59,17 @@ def number_matches(m: NumberMention, f: NumberFact) -> bool:
         digits = str(int(value))
         step = 10.0 ** min(len(digits) - len(digits.rstrip("0")), 3)
     return abs(f.value - value) <= step / 2 + 1e-9
+
+
+def _approximates(m: NumberMention, f: NumberFact) -> bool:
+    """ "about 38%" for 38.5%, "near 45%" for 46.7%, "just over £34,000" for £34,790."""
+    value = m.value * m.scale
+    tolerance = APPROX_POINTS if m.kind != "value" else APPROX_SHARE * abs(f.value)
+    if abs(f.value - value) > tolerance + 1e-9:
+        return False
+    if m.approx == "over":
+        return f.value >= value
+    return f.value <= value if m.approx == "under" else True
 
 
 def swapped_unit(m: NumberMention, rep: RepFacts) -> str | None:

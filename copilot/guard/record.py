@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from copilot.diagnosis import funnel
-from copilot.guard.closed_world import InjectionSpan, RepFacts
+from copilot.guard.closed_world import CommitmentFact, InjectionSpan, RepFacts
 from copilot.guard.injection import instruction_spans, without_spans
 from copilot.guard.names import normal
 from copilot.store.database import Store
@@ -99,5 +99,6 @@ def _sessions(facts: RepFacts, session: Session) -> None:
         facts.ids.add(evidence)
         facts.bare_ids.add(c.commitment_id)
         facts.dates.setdefault((c.due.month, c.due.day), f"{evidence} due {c.due}")
+        facts.commitments[c.commitment_id] = CommitmentFact(c.status, c.due)
         facts.add_text(evidence, c.text)
         facts.statements.append(f"{evidence} (due {c.due}, {c.status}): {c.text}")

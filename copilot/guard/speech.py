@@ -88,13 +88,17 @@ _TELL = re.compile(
     r"\s+could|to)\s+try\b|\blet\s+me\s+(?:tell|share|suggest|give\s+you)\b|\bmy\s+take\s+is\b"
     r"|\bit's\s+(?:important|critical|essential|key)\s+(?:to|that)\b|\bremember\s+to\b|\bdon't"
     r"\s+forget\s+to\b|\bthe\s+(?:right|best)\s+(?:move|thing|way)\s+(?:is|was|would\s+be)\b"
+    # a verdict with an order in it: "That has to stop", "This needs to change"
+    r"|\b(?:that|this|it|these|those)\s+(?:has\s+to|have\s+to|needs\s+to|need\s+to|must|can't|cannot"
+    r"|won't|can\s+not)\s+(?:stop|change|end|happen\s+again|go\s+on|continue|keep\s+happening)\b"
 )
 _FACILITATE = re.compile(
     r"^(?:let's|let\s+us|let\s+me|i'll|i\s+will|i'm\s+going\s+to|i\s+am\s+going\s+to|i'd\s+like"
     r"\s+to|your\s+turn|go\s+ahead|try\s+it|show\s+me|ask\s+me|pitch\s+me|run\s+it|give\s+it\s+a"
     r"\s+go|have\s+a\s+go|take\s+a\s+(?:minute|moment|second)|think\s+(?:back\s+)?(?:about|to)"
     r"|picture|imagine|remember\s+(?:when|that|how)|play\s+it\s+back|read\s+it\s+back|say\s+it"
-    r"|start\s+(?:whenever|when\s+you're\s+ready))\b"
+    r"|start\s+(?:whenever|when\s+you're\s+ready)|take\s+it\s+from\s+(?:there|here)|over\s+to\s+you"
+    r"|off\s+you\s+go|you\s+(?:start|go\s+first|open))\b"
 )
 _IMPERATIVE = frozenset(
     """ask stop try make send book keep avoid remember get go put tell show say offer follow take
@@ -116,12 +120,13 @@ _OBJECT = re.compile(
 _JUDGMENT = re.compile(
     r"\b(?:was|is)\s+(?:a\s+|an\s+|the\s+|big\s+|real\s+|really\s+|pretty\s+|very\s+|so\s+"
     r"|such\s+a\s+|kind\s+of\s+"
-    r"|bit\s+of\s+a\s+)*(?:bad|great|terrible|awful|poor|wrong|good|excellent|weak|brilliant"
-    r"|sloppy|mistake|disaster|fantastic|amazing|rough|mess|perfect|nice|unacceptable)\b"
+    r"|bit\s+of\s+a\s+|complete\s+|total\s+)*(?:bad|great|terrible|awful|poor|wrong|good|excellent"
+    r"|weak|brilliant|sloppy|mistake|disaster|fantastic|amazing|rough|mess|perfect|nice"
+    r"|unacceptable|waste|pointless|useless|lazy|careless|hopeless)\b"
     r"|\b(?:bad|poor|terrible|awful|great|good|nice|excellent|fantastic|awesome|sloppy)\s+(?:job"
     r"|call|work|effort|stuff)\b|\byou\s+(?:did|handled\s+it)\s+(?:great|well|badly|poorly"
     r"|terribly)\b|\b(?:well\s+done|nice\s+one|good\s+stuff)\b|\byou\s+(?:messed|screwed|blew)"
-    r"\s+(?:it|that|up)\b|\bdropped\s+the\s+ball\b",
+    r"\s+(?:it|that|up)\b|\bdropped\s+the\s+ball\b|\bnot\s+good\s+enough\b|\bfor\s+nothing\b",
     re.I,
 )
 
@@ -135,7 +140,8 @@ _ARRANGES = re.compile(
 )
 _NEGATIVE = re.compile(
     r"\b(?:bad|terrible|awful|poor|wrong|weak|sloppy|mistake|disaster|rough|mess|unacceptable"
-    r"|messed|screwed|blew|dropped\s+the\s+ball|badly|poorly|terribly)\b",
+    r"|messed|screwed|blew|dropped\s+the\s+ball|badly|poorly|terribly|not\s+good\s+enough"
+    r"|for\s+nothing|waste|wasted|pointless|useless|lazy|careless|sloppy|hopeless)\b",
     re.I,
 )
 

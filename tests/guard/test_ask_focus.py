@@ -54,7 +54,6 @@ def _mine(draft: AnyDraft, task: Task) -> list[Finding]:
     [
         "What did you hear and how did you respond?",
         "Why did you discount, and would you do it again?",
-        "What will you do differently, and when shall we look at it?",
         "When Tessa said it, what did you hear, and what happened next?",
         "Can you tell me what you heard and how you responded?",
         "What did you say; how did they react?",
@@ -76,6 +75,10 @@ def test_double_barrelled_questions_are_found(sentence: str) -> None:
         "What happened between the demo and when they signed?",
         "What would happen if they waited and did nothing?",
         "How would you open it and handle the first objection?",
+        # the framework's two-part questions: the second half judges or dates the first
+        "What will you do differently, and when shall we look at it?",
+        "What were you trying to accomplish in that conversation, and how do you think it went?",
+        "What did you want from the Sieber meeting, and how did it go?",
     ],
 )
 def test_one_question_with_a_compound_or_a_tail_is_single(sentence: str) -> None:

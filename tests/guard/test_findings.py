@@ -67,11 +67,17 @@ def test_prescribed_lines_in_quotes_are_not_claims() -> None:
 
 def test_unanchored_unit_gets_a_suggested_fact() -> None:
     findings = _findings("- What is your biggest challenge with proposals?\n- How can I help?")
-    assert {f.detector for f in findings} == {"GEN-2", "GEN-6"}
-    assert all(f.nearest_fact for f in findings)
+    # a generic question is no platitude: GEN-2 advises an anchor, GEN-6 judges advice only
+    assert {f.detector for f in findings} == {"GEN-2"}
+    assert all(f.nearest_fact and f.severity == "advisory" for f in findings)
 
 
-def test_repair_brief_lists_every_finding() -> None:
+def test_generic_advice_line_is_near_the_bank() -> None:
+    findings = _findings("- Make sure every meeting ends with clear next steps.", "plan")
+    assert "GEN-6" in {f.detector for f in findings if f.severity == "blocking"}
+
+
+def test_repair_brief_lists_every_blocking_finding_and_no_advice() -> None:
     report = check(
         "Manager: You need to work smarter.\nManager: Don't you think so?",
         "debrief",
@@ -80,9 +86,12 @@ def test_repair_brief_lists_every_finding() -> None:
     )
     brief = report.repair_brief()
     assert not report.passed
-    for f in report.findings:
+    assert report.advisory, "the one-line script is also short of anchors (GEN-2 advises)"
+    for f in report.blocking:
         assert f"[{f.detector}]" in brief
-    assert brief.count("\n- ") == len(report.findings)
+    for f in report.advisory:
+        assert f"[{f.detector}]" not in brief
+    assert brief.count("\n- ") == len(report.blocking)
     assert "work smarter" in brief
 
 
