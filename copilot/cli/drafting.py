@@ -77,11 +77,20 @@ def verdict_table(
     )
     if not report.findings:
         return Text.from_markup(f"Guard: {state}{origin}")
+    advisory = sum(1 for f in report.findings if not f.blocking)
+    notes = f"; {advisory} advisory note(s), shown for the manager" if advisory else ""
     table = Table(
-        "detector", "unit", "reason", title=f"Guard: {state}{origin}", title_justify="left"
+        "detector",
+        "severity",
+        "unit",
+        "reason",
+        title=f"Guard: {state}{origin}{notes}",
+        title_justify="left",
     )
-    for f in report.findings:
-        table.add_row(f.detector, f.unit[:80], f.reason)
+    # Blocking findings first: they are why a draft failed; advisory ones are style notes.
+    for f in sorted(report.findings, key=lambda f: not f.blocking):
+        colour = "red" if f.blocking else "yellow"
+        table.add_row(f.detector, f"[{colour}]{f.severity}[/]", f.unit[:80], f.reason)
     return table
 
 

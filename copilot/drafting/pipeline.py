@@ -295,8 +295,9 @@ class Drafter:
 
 
 def failing_units(report: GuardReport) -> list[str]:
-    """The units the findings name, verbatim and once each, in the order found."""
-    units = dict.fromkeys(f.unit.strip() for f in report.findings if f.unit.strip())
+    """The units the blocking findings name, verbatim and once each, in the order found
+    (advisory findings are shown to the manager, never sent back for repair)."""
+    units = dict.fromkeys(f.unit.strip() for f in report.findings if f.blocking and f.unit.strip())
     return list(units)[:REPAIR_UNITS]
 
 
