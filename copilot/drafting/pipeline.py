@@ -22,7 +22,7 @@ from copilot.drafting.composer.coaching import ComposerInput
 from copilot.drafting.context import context_items, diagnosis_text
 from copilot.drafting.schemas import ANSWER_CHARS, AnswerOut, AnyDraft, Attempt, DraftKind
 from copilot.drafting.specs import DraftSpec, build_spec, focus_query
-from copilot.errors import ContextBudgetError, ModelOutputError, NotFoundError
+from copilot.errors import ContextBudgetError, ModelOutputError, ModelTimeoutError, NotFoundError
 from copilot.guard import GuardReport
 from copilot.guard.facts import OthersCache
 from copilot.llm.chat_model import model_name, structured_call
@@ -161,6 +161,11 @@ class Drafter:
                 continue
             except ContextBudgetError as exc:  # a repair prompt can outgrow a small context
                 attempts.append(Attempt(round=round_no, error="context", detail=str(exc)))
+                break
+            except ModelTimeoutError as exc:
+                # Past the draft's deadline the grounded composer still answers in milliseconds:
+                # a manager (or a batch) gets a draft instead of a timeout.
+                attempts.append(Attempt(round=round_no, error="timeout", detail=str(exc)[:300]))
                 break
             candidate = job.assemble(out)
             report = self._check(candidate, job.kind, prepared)

@@ -278,3 +278,18 @@ def test_killed_workers_resume_with_zero_lost_and_zero_duplicates(
         view = detail(s, db.get_job(s, job.id))
     assert (view.counts.done, view.counts.skipped, view.counts.total) == (12, 1, 13)
     assert _plans(services) == plans
+
+
+def test_a_rep_past_its_deadline_gets_the_composers_plan(team: Services) -> None:
+    """A model too slow for the draft deadline fails no rep: the composer writes the plan."""
+    slow = Services(
+        team.settings.model_copy(update={"draft_deadline": 0.3}), embedder=team.embedder
+    )
+    model = FakeChatModel()
+    model.enqueue(*[{"content": "{}", "sleep": 0.4}] * 10)
+    job, _ = db.submit(slow.store, "alpha", MONTH)
+    assert run_job(Drafter(slow, model), job.id, RunOptions(concurrency=1))
+    with slow.store.sessions() as s:
+        view = detail(s, db.get_job(s, job.id))
+    assert (view.counts.done, view.counts.failed) == (5, 0)
+    assert all(r.source == "composer" for r in view.results if r.state == "done")
