@@ -36,6 +36,11 @@ def build_facts(
 ) -> FactIndex:
     """The fact index for one rep's drafts, read from the records database.
 
+    The closed world is the rep's own team: the reps a fact can leak from are teammates. A fact
+    of another team is simply not in this world (reported as unverified, never as another
+    team's), so no finding can name, count or confirm anything outside the team. Every rep's
+    lower-case words still form the vocabulary of ordinary words that tells a name from a
+    capitalised word ("Getting Linda Ferris on a call"); no finding shows them.
     `others_cache` (owned by a caller that drafts many reps from one snapshot of the records)
     keeps the other reps' facts between calls; this rep's own facts are always read fresh.
     """
@@ -46,15 +51,17 @@ def build_facts(
     _diagnosis_facts(own, diagnosis)
     cache: OthersCache = {} if others_cache is None else others_cache
     window = tuple(diagnosis.window)
-    others = {}
+    everyone = {}
     for other in reps.values():
         if other.rep_id == rep_id:
             continue
         key = (other.rep_id, window)
         if key not in cache:
             cache[key] = read_record(session, other, diagnosis.window)
-        others[other.rep_id] = cache[key]
-    lower = set().union(own.lower_words, *(o.lower_words for o in others.values()))
+        everyone[other.rep_id] = cache[key]
+    team = reps[rep_id].team
+    others = {r: facts for r, facts in everyone.items() if reps[r].team == team}
+    lower = set().union(own.lower_words, *(o.lower_words for o in everyone.values()))
     for facts in (own, *others.values()):
         facts.tokens = _distinctive(facts, lower)
     return FactIndex(

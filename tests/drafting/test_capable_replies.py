@@ -21,6 +21,7 @@ from langchain_core.messages import BaseMessage
 from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult
 from copilot.drafting.schemas import DraftKind
+from copilot.errors import ModelOutputError
 from copilot.records.dataset import dataset_settings
 from copilot.records.ingest import ingest
 from copilot.settings import PROJECT_ROOT, Settings
@@ -92,7 +93,9 @@ def _as_sent(messages: list[BaseMessage]) -> list[dict[str, str]]:
 
 def _replay(rec: Recording, root: Path) -> tuple[DraftResult, FakeChatModel]:
     model = FakeChatModel()
-    model.enqueue(*rec.replies())
+    # A round the recording did not reach has no reply: it ends like an unusable one.
+    unrecorded = ModelOutputError("no recorded reply for this round", "invalid")
+    model.enqueue(*rec.replies(), unrecorded, unrecorded)
     drafter = Drafter(_services(rec.dataset, root), model)
     result = drafter.draft(DraftRequest(rec.kind, rec.rep_id, month=rec.month))
     return result, model

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -46,11 +47,10 @@ def test_dates_names_ids_and_goal() -> None:
     assert "President's Club" in facts.goal
 
 
-def test_every_other_rep_has_an_index() -> None:
-    facts = demo_facts("C03")
-    assert len(facts.others) == 23 and "C03" not in facts.others
-    assert "brenda yates" in facts.others["E02"].names
-    assert "call:CALL-E02-01" in facts.others["E02"].ids
+def test_every_teammate_has_an_index_and_no_other_team_does() -> None:
+    facts = demo_facts("C03")  # midmarket-central: C01..C08
+    assert sorted(facts.others) == ["C01", "C02", "C04", "C05", "C06", "C07", "C08"]
+    assert "call:CALL-C01-01" in facts.others["C01"].ids
 
 
 def test_unknown_rep_is_not_found() -> None:
@@ -59,18 +59,22 @@ def test_unknown_rep_is_not_found() -> None:
         build_facts(session, "ZZ9", facts.diagnosis, card_ids())
 
 
-def test_another_teams_record_is_a_leak(
+def test_another_teams_record_fails_and_is_never_named(
     services: Services, two_teams: TeamFiles, tmp_path: Path
 ) -> None:
+    """Another team's facts are outside the closed world: blocked as unverified, never
+    reported as that team's (a finding must not confirm what another team holds)."""
     ingest(services.store, services.indexer, two_teams.write(tmp_path / "in"))
     diagnosis = services.diagnoser.rep("A1")
     with services.store.sessions() as session:
         facts = build_facts(session, "A1", diagnosis, card_ids())
+    assert "B1" not in facts.others
     good = "At Northwind, pricing came up before discovery. What happened just before that?"
-    leak = "At Globex, Brianna Voss handled the renewal. What did you learn from CB1?"
+    foreign = "At Globex, Brianna Voss handled the renewal. What did you learn from CB1?"
     assert check(good, "questions", facts, cliches()).passed
-    leaks = [f for f in check(leak, "questions", facts, cliches()).findings if "LEAK" in f.reason]
-    assert {f.detector for f in leaks} == {"GRD-1", "GRD-2"}
-    assert all("Brianna Voss (B1)" in f.reason for f in leaks)
-    reasons = " ".join(f.reason for f in leaks)
-    assert all(name in reasons for name in ("'Globex'", "'Brianna Voss'", "cites CB1"))
+    report = check(foreign, "questions", facts, cliches())
+    assert not report.passed
+    blocking = {f.detector for f in report.findings if f.blocking}
+    assert "GRD-1" in blocking, [(f.detector, f.reason) for f in report.findings]
+    said = json.dumps(report.model_dump(mode="json"))
+    assert "LEAK" not in said and "B1)" not in said and "BETA-SECRET" not in said

@@ -23,20 +23,27 @@ def test_perturbed_number_points_at_the_nearest_fact() -> None:
     assert finding.nearest_fact is not None and "%" in finding.nearest_fact
 
 
-def test_another_reps_contact_is_reported_as_a_leak() -> None:
+def test_another_teams_contact_is_unverified_and_its_rep_never_named() -> None:
+    # Brenda Yates is a contact of E02 (enterprise-east); the draft is for C03 (midmarket).
     text = "What did Brenda Yates say about site payments at Ridgeway Plastics?"
     (finding,) = _findings(text)
-    assert finding.reason.startswith("LEAK")
-    assert "Jamal Okafor (E02)" in finding.reason
+    assert finding.blocking and not finding.reason.startswith("LEAK")
+    assert "Jamal" not in finding.reason and "E02" not in finding.reason
 
 
-def test_another_reps_call_id_is_reported_as_a_leak() -> None:
+def test_another_teams_call_id_is_unverified_and_its_owner_never_named() -> None:
     text = (
         "Looking at CALL-E02-04 and the $16,900 Ridgeway Plastics proposal, what would you change?"
     )
     (finding,) = _findings(text)
-    assert finding.detector == "GRD-2"
-    assert "LEAK" in finding.reason and "E02" in finding.reason
+    assert finding.detector == "GRD-2" and finding.blocking
+    assert "LEAK" not in finding.reason and "Jamal" not in finding.reason
+
+
+def test_a_teammates_call_id_is_still_a_leak() -> None:
+    # CALL-C01-01 belongs to Benjamin Osei, C03's teammate: naming him tells the manager nothing new.
+    (finding,) = _findings("Looking at CALL-C01-01 and the Ridgeway Plastics proposal, what now?")
+    assert finding.detector == "GRD-2" and "LEAK" in finding.reason and "C01" in finding.reason
 
 
 def test_points_written_as_percent_says_so() -> None:
