@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from langchain_core.embeddings import Embeddings
+from sqlalchemy.orm import Session
 
 from copilot.diagnosis.diagnoser import Diagnoser
 from copilot.retrieval.cards import load_cards
@@ -62,14 +63,31 @@ class Services:
         cards = load_cards(self.settings.knowledge_dir)
         chunks = [c for card in cards for c in self.indexer.card_chunks(card)]
         plans = [self.indexer.plan(framework_collection(self.indexer.embedder_id), chunks, None)]
+        known: set[str] = set()
         with self.store.sessions() as session:
             for team in Store.teams(session):
                 reps = [r.rep_id for r in Store.reps(session, team)]
                 calls = Store.calls_of(session, reps)
                 team_chunks = [c for call in calls for c in self.indexer.call_chunks(call, team)]
                 collection = team_collection(team, self.indexer.embedder_id)
+                known.add(collection)
                 plans.append(self.indexer.plan(collection, team_chunks, None))
+            plans += self._orphans(session, known)
         for plan in plans:
             self.indexer.embed(plan, progress)
             self.indexer.apply(plan)
+        return plans
+
+    def _orphans(self, session: Session, known: set[str]) -> list[SyncPlan]:
+        """Chunks of calls the records no longer hold, in collections no team of the records
+        owns (a process killed between the vector write and the SQL commit of an import, or a
+        team whose reps are all gone); another embedder's chunks of existing calls are kept."""
+        calls = {f"call:{c.call_id}" for c in Store.calls_of(session, None)}
+        plans = []
+        for name in self.vectors.names("team-"):
+            if name in known:
+                continue
+            stale = sorted(i for i, src in self.vectors.sources(name).items() if src not in calls)
+            if stale:
+                plans.append(SyncPlan(name, stale=stale))
         return plans

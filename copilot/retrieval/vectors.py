@@ -172,6 +172,26 @@ class ChromaVectors:
         """Records in a collection."""
         return int(self._collection(collection).count())
 
+    def names(self, prefix: str = "") -> list[str]:
+        """The names of the stored collections that start with `prefix`."""
+        try:
+            return sorted(
+                c.name for c in self._client.list_collections() if c.name.startswith(prefix)
+            )
+        except Exception as exc:
+            raise VectorStoreError(f"Chroma did not answer: {exc}") from exc
+
+    def sources(self, collection: str) -> dict[str, str]:
+        """Stored chunk id -> the record it was cut from (`call:ID`), for the whole collection."""
+        try:
+            got = self._collection(collection).get(include=["metadatas"])
+        except Exception as exc:
+            raise VectorStoreError(f"reading {collection} failed: {exc}") from exc
+        return {
+            i: str(m.get("source_id", ""))
+            for i, m in zip(got["ids"], got["metadatas"], strict=False)
+        }
+
     def collections(self) -> int:
         """How many collections the store holds (a cheap round trip for health checks)."""
         try:

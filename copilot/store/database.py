@@ -139,9 +139,12 @@ class Store:
         return {r.rep_id: r.team for r in session.execute(select(Rep.rep_id, Rep.team))}
 
     @staticmethod
-    def calls_of(session: Session, rep_ids: Sequence[str]) -> Sequence[Call]:
-        """The calls of these reps."""
-        return session.scalars(select(Call).where(Call.rep_id.in_(rep_ids))).all()
+    def calls_of(session: Session, rep_ids: Sequence[str] | None) -> Sequence[Call]:
+        """The calls of these reps (None: every call)."""
+        query = select(Call)
+        if rep_ids is not None:
+            query = query.where(Call.rep_id.in_(rep_ids))
+        return session.scalars(query).all()
 
     @staticmethod
     def drafts(session: Session, rep_id: str, kind: str | None = None) -> Sequence[Draft]:
