@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml Makefile
 	@if ! ls $(WHEELS)/llama_cpp_python-*.whl >/dev/null 2>&1; then \
 		echo "compiling llama.cpp for $(ARCH) (about 3 minutes on 2 cores, once per machine)"; \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip wheel -q --no-cache-dir \
-			--no-deps -w $(WHEELS).tmp $(LLAMA_PKG) && mv $(WHEELS).tmp $(WHEELS); fi
+			--no-deps -w $(WHEELS).tmp $(LLAMA_PKG) && rm -rf $(WHEELS) && mv $(WHEELS).tmp $(WHEELS); fi
 	$(BIN)/python -m pip install -q --find-links $(WHEELS) --only-binary llama-cpp-python \
 		-e '.[dev]'
 	touch $(STAMP)
