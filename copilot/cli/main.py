@@ -26,11 +26,6 @@ app = typer.Typer(
 )
 app.add_typer(draft_app, name="draft")
 app.add_typer(token_app, name="token")
-app.command()(ask)
-app.command()(check)
-app.command("eval")(eval_command)
-app.command()(plans)
-app.command()(serve)
 
 
 class KindChoice(StrEnum):
@@ -176,6 +171,14 @@ def search(
         out.print(f"[bold]{h.evidence_id}[/] ({h.rep_id}, distance {h.distance:.3f})")
         out.print(h.text, markup=False, highlight=False)
         out.print()
+
+
+# The other modules' commands, listed by `--help` in the order a manager meets them.
+app.command()(ask)
+app.command()(check)
+app.command("eval")(eval_command)
+app.command()(plans)
+app.command()(serve)
 
 
 @app.command()
