@@ -11,7 +11,7 @@ from rich.console import Console
 
 from copilot.cli.render import diagnosis_view
 from copilot.components import Services
-from copilot.diagnosis.quadrant import voiced_resistance
+from copilot.diagnosis.notes import voiced_resistance
 from copilot.diagnosis.schemas import AxisEvidence, Diagnosis
 from copilot.records.ingest import ingest
 from tests.support.teamdata import TeamFiles, funnel
