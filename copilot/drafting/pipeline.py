@@ -20,6 +20,7 @@ from copilot.components import Services
 from copilot.drafting.checking import GuardContext, check_draft, guard_context
 from copilot.drafting.composer.coaching import ComposerInput
 from copilot.drafting.context import context_items, diagnosis_text
+from copilot.drafting.repair import failing_units, repair_message
 from copilot.drafting.schemas import ANSWER_CHARS, AnswerOut, AnyDraft, Attempt, DraftKind
 from copilot.drafting.specs import DraftSpec, build_spec, focus_query
 from copilot.errors import ContextBudgetError, ModelOutputError, ModelTimeoutError, NotFoundError
@@ -38,7 +39,6 @@ _CITATION = re.compile(r"\[([a-z]+:[^\]]+)\]")
 REPLY_CHARS = 12_000
 BROKEN_REPLY_CHARS = 1200
 FINDINGS_CHARS = 1500
-REPAIR_UNITS = 12
 
 
 def draft_key(team: str, rep_id: str, kind: str, scope: str) -> str:
@@ -196,13 +196,8 @@ class Drafter:
         self, prepared: PreparedDraft, findings: str, units: Sequence[str] = ()
     ) -> HumanMessage:
         """The repair round's message: the failing units verbatim, then the findings."""
-        repair = prompt("repair").render(
-            findings=findings,
-            focus=prepared.focus,
-            today=self.services.settings.today().isoformat(),
-            units=units_text(units),
-        )
-        return HumanMessage(f"{repair.system}\n\n{repair.user}")
+        today = self.services.settings.today().isoformat()
+        return repair_message(prepared.focus, today, findings, units)
 
     def draft(self, req: DraftRequest) -> DraftResult:
         """Draft, guard, repair or compose, and store one artifact."""
@@ -297,20 +292,6 @@ class Drafter:
                 },
             )
             return row.id
-
-
-def failing_units(report: GuardReport) -> list[str]:
-    """The units the blocking findings name, verbatim and once each, in the order found
-    (advisory findings are shown to the manager, never sent back for repair)."""
-    units = dict.fromkeys(f.unit.strip() for f in report.findings if f.blocking and f.unit.strip())
-    return list(units)[:REPAIR_UNITS]
-
-
-def units_text(units: Sequence[str]) -> str:
-    """The failing units as a numbered list, each quoted exactly as the draft has it."""
-    if not units:
-        return "(none named: rewrite what the findings below describe, and keep every line)"
-    return "\n".join(f'{n}. "{u}"' for n, u in enumerate(units, start=1))
 
 
 def _cited(draft: AnyDraft) -> set[str]:

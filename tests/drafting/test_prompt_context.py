@@ -17,7 +17,8 @@ from copilot.cli.main import app
 from copilot.components import Services
 from copilot.drafting.context import retrieved_items
 from copilot.drafting.markdown import to_markdown
-from copilot.drafting.pipeline import Drafter, DraftRequest, failing_units, units_text
+from copilot.drafting.pipeline import Drafter, DraftRequest
+from copilot.drafting.repair import failing_units, units_text
 from copilot.drafting.schemas import DebriefDraft, DraftKind
 from copilot.drafting.specs import debrief_call
 from copilot.guard import Finding, GuardReport
