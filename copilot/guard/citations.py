@@ -16,6 +16,7 @@ from copilot.guard.grounding import Grounding
 from copilot.guard.mentions import bare_ids, evidence_ids, id_family
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit
+from copilot.records.transcripts.moments import moment_resolves
 
 _SHORT_ID = re.compile(r"\b[A-Za-z][A-Za-z0-9]*\d[A-Za-z0-9]*\b")  # "CB1": only when known
 RULE = "grd-2: citations resolve to this rep's record or a knowledge card"
@@ -31,6 +32,8 @@ def resolves(eid: str, facts: FactIndex) -> bool:
     """Whether an id (prefixed or bare) belongs to this rep, or names a known card."""
     if eid.startswith("card:"):
         return eid.removeprefix("card:") in facts.card_ids
+    if eid.startswith("call:") and "@" in eid:  # a moment: `call:ID@mm:ss` inside the call
+        return moment_resolves(eid, facts.rep.ids, facts.rep.call_ends)
     return eid in facts.rep.ids or eid in facts.rep.bare_ids
 
 
@@ -39,6 +42,8 @@ def id_finding(eid: str, unit_text: str, facts: FactIndex) -> Finding | None:
     if resolves(eid, facts):
         return None
     holders = [r for r in facts.others.values() if eid in r.ids or eid in r.bare_ids]
+    if holders and facts.attributed(unit_text, holders):
+        return None  # a teammate's call named as theirs: an example, not a leak
     if holders:
         reason = f"LEAK: cites {eid}, which belongs to {facts.holders(holders)}"
     elif eid.startswith("card:"):

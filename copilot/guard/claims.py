@@ -174,6 +174,11 @@ def _as_name(span: NameSpan, facts: FactIndex) -> tuple[str, ...]:
     words = list(span.words)
     while span.initial and words and _ordinary(words[0], facts):
         words = words[1:]
+    # "Introduce Elodie to ...": a capitalised verb opening the sentence before a known name
+    if span.initial and len(words) > 1 and not in_corpus(" ".join(words), facts.rep.corpus):
+        rest = " ".join(words[1:])
+        if in_corpus(rest, facts.rep.corpus) and not in_corpus(words[0], facts.rep.corpus):
+            words = words[1:]
     inner = [p.lower() for w in words if w.lower() not in CONNECTORS for p in w.split("-")]
     if len(words) > MAX_WORDS or any(p in COMMON for p in inner):
         return ()
@@ -204,7 +209,7 @@ def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
             continue
         name = missing[0]
         holders = [r for r in facts.others.values() if in_corpus(name, r.corpus)]
-        if unit.in_character and not holders:
+        if (unit.in_character and not holders) or facts.attributed(unit.text, holders):
             continue
         close = difflib.get_close_matches(
             span.text, list(facts.rep.names.values()), n=1, cutoff=0.5
@@ -225,7 +230,7 @@ def _single_name(
     if f" {token} " in facts.rep.corpus:
         return
     holders = [r for r in facts.others.values() if token in r.tokens]
-    if holders:
+    if holders and not facts.attributed(unit.text, holders):
         out.findings.append(missing_finding(facts, unit, f"the name '{word}'", holders, None))
 
 

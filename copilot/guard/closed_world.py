@@ -74,6 +74,7 @@ class RepFacts:
     statements: list[str] = field(default_factory=list)
     injections: list[InjectionSpan] = field(default_factory=list)
     commitments: dict[str, CommitmentFact] = field(default_factory=dict)
+    call_ends: dict[str, float] = field(default_factory=dict)  # call:ID -> transcript end (s)
 
     def add_number(
         self, value: float | None, kind: NumberKind, label: str, metric: str | None = None
@@ -141,3 +142,15 @@ class FactIndex:
         """Names the other reps in `found`, for a leak's reason."""
         reps = [f"{r.name} ({r.rep_id})" for r in found]
         return ", ".join(reps[:2]) + (f" and {len(reps) - 2} more" if len(reps) > 2 else "")
+
+    def attributed(self, text: str, found: Iterable[RepFacts]) -> bool:
+        """Whether the text names every rep in `found` as its owner ("Katrin's Dortmund call"):
+        a teammate's call offered as an example, not another rep's fact passed off as this
+        rep's own."""
+        words = set(normal(text).replace("'s ", " ").split())
+        own = set(normal(self.rep.name).split())
+        found = list(found)
+        return bool(found) and all(
+            (first := normal(r.name).split()[:1]) and first[0] not in own and first[0] in words
+            for r in found
+        )

@@ -66,7 +66,9 @@ def _first_words(facts: FactIndex) -> set[str]:
 def _cited(units: Sequence[Unit]) -> set[str]:
     ids: set[str] = set()
     for unit in units:
-        for eid in [*unit.evidence, *evidence_ids(unit.text), *bare_ids(unit.text)]:
+        # a pasted draft's heading names its call ("## Ravensburg debrief (CALL/2026/0436)")
+        written = f"{unit.section} {unit.text}"
+        for eid in [*unit.evidence, *evidence_ids(written), *bare_ids(written)]:
             ids.add(eid.strip())
             ids.add(eid.strip().split(":", 1)[-1])
     return ids
@@ -96,7 +98,8 @@ def coverage_findings(
     if not items:
         return []
     cited = _cited(units)
-    text = " " + " ".join(normal(u.text) for u in units) + " "
+    headings = dict.fromkeys(u.section for u in units)
+    text = " " + " ".join([*(normal(h) for h in headings), *(normal(u.text) for u in units)]) + " "
     if any(referenced(i, cited, text) for i in items):
         return []
     shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")

@@ -37,8 +37,9 @@ TAXONOMY: dict[Capability, tuple[tuple[str, int], ...]] = {
             _STRONG,
         ),
         (r"\bbad\s+time\b|\bintro(?:duction)?\b|\bcall\s+windows?\b", _WEAK),
-        # the call's opening, not the verb ("before opening the catalogue")
-        (rf"(?<!demo\s)\bopening\b(?!\s+(?:{_DETERMINERS})\b)", _WEAK),
+        # the call's opening, not the verb ("before opening the catalogue", "opening on the
+        # prospect's own problem" in a demo)
+        (rf"(?<!demo\s)\bopening\b(?!\s+(?:{_DETERMINERS}|on)\b)", _WEAK),
         (_outcome(r"conversations?"), _STRONG),
     ),
     "meeting": (
@@ -134,13 +135,32 @@ _SKIPPED = re.compile(r"park|checkpoint|manager|commit|metric|success|baseline|t
 
 
 _BY_PAIR = {(s.entering.rstrip("s"), s.leaving.rstrip("s")): s.capability for s in funnel.STAGES}
+# A team's own stage words (mentions.STAGE_WORDS), each read as the funnel's stage.
+_SYNONYM = {
+    "connect": "conversation",
+    "visit": "meeting",
+    "appointment": "meeting",
+    "trial": "demo",
+    "pilot": "demo",
+    "presentation": "demo",
+    "quote": "proposal",
+    "quotation": "proposal",
+    "offer": "proposal",
+    "order": "win",
+    "close": "win",
+}
+
+
+def _stage_word(word: str) -> str:
+    word = word.lower().rstrip("s")
+    return _SYNONYM.get(word, word)
 
 
 def _stages_named(text: str) -> str:
-    """Stage pairs ("proposals->wins", "proposal-to-win") replaced by their capability."""
+    """Stage pairs ("proposals->wins", "visit-to-trial") replaced by their capability."""
 
     def swap(m: re.Match[str]) -> str:
-        pair = (m.group(1).lower().rstrip("s"), m.group(2).lower().rstrip("s"))
+        pair = (_stage_word(m.group(1)), _stage_word(m.group(2)))
         return _BY_PAIR.get(pair, m.group(0))
 
     return _STAGE.sub(swap, text)

@@ -25,7 +25,12 @@ from copilot.guard.identity import anchorless_findings, identity_findings
 from copilot.guard.injection import injection_findings
 from copilot.guard.lexicon import Entry, build_lexicon, platitude_findings, trait_findings
 from copilot.guard.linkage import linkage_findings
-from copilot.guard.plan import declared_focus_findings, plan_checks
+from copilot.guard.plan import (
+    declared_focus_findings,
+    objective_findings,
+    plan_checks,
+    thin_data_findings,
+)
 from copilot.guard.report import Finding, GuardReport
 from copilot.guard.unit import Unit
 from copilot.guard.units import MAX_UNITS, units_of
@@ -214,7 +219,7 @@ def _kind_checks(
     draft: AnyDraft | str, kind: DraftKind, units: list[Unit], facts: FactIndex
 ) -> tuple[list[Finding], dict[str, float]]:
     typed = not isinstance(draft, str)
-    declared = declared_focus_findings(draft, facts)
+    declared = declared_focus_findings(draft, facts) + thin_data_findings(units, facts)
     if kind == "debrief":
         findings, metrics = debrief_checks(units, typed)
         return declared + findings, metrics
@@ -225,4 +230,6 @@ def _kind_checks(
         return plan_checks(draft, units, facts)
     if kind == "roleplay":
         return declared + roleplay_checks(units), {}
+    if kind == "precall":
+        return declared + objective_findings(units), {}
     return declared, {}

@@ -25,7 +25,9 @@ from copilot.guard.unit import Unit
 
 BANK_PATH = Path(__file__).with_name("generic_bank.txt")
 NGRAMS = (3, 4, 5)
-MIN_WORDS = 4  # a heading or a label ("discovery (meetings->demos)") is not a coaching line
+# A heading, a label ("Decision-makers and timeline") or a fragment of an answer ("Some, on one
+# thing.") is not a coaching line; short platitudes are the phrase lexicon's (GEN-1).
+MIN_WORDS = 5
 # Calibrated on the eval gold: its unanchored units stay under 0.31; genericized lines reach it.
 THRESHOLD = 0.33
 _NUMBER = re.compile(r"[$£€]?\d[\d,.]*\s?%?")

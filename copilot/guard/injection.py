@@ -53,7 +53,10 @@ _REPORTS = re.compile(
     r"\b(?:prompt\s+)?injection\b|\binjected\b|\bplanted\b|\binstructions?\s+(?:aimed|addressed"
     r"|written)\s+(?:at|to)\b|\b(?:not|never)\s+(?:been\s+|be\s+)?(?:followed|obeyed|acted\s+on)\b"
     r"|\b(?:did\s+not|didn't|won't|will\s+not|do\s+not|don't)\s+(?:follow|obey|act\s+on)\b"
-    r"|\b(?:ignored|disregarded)\b|\b(?:note|instruction|message)s?\s+(?:for|to|aimed\s+at|addressed\s+to)"
+    r"|\b(?:hasn't|has\s+not|haven't|have\s+not|wasn't|was\s+not|isn't|is\s+not)\s+(?:been\s+)?"
+    r"(?:followed|obeyed|acted\s+on)\b|\bnot\s+an\s+instruction\b"
+    r"|\b(?:ignored|disregarded)\b|\b(?:note|instruction|message|sentence|line|text|request)s?\s+"
+    r"(?:for|to|aimed\s+at|addressed\s+to)"
     r"\s+(?:an?\s+|the\s+|any\s+)?(?:ai|assistant|model|copilot|chatbot|bot)\b",
     re.I,
 )

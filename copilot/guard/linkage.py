@@ -79,11 +79,19 @@ _SETUP = re.compile(
 )
 
 
+# Arranging the follow-up ("Let's hear how it went on 26 June") advises nothing.
+_SCHEDULES = re.compile(
+    r"^\W*(?:follow[- ]up\W+)?let's\s+(?:hear|review|look|meet|talk|check\s+in|catch\s+up|see"
+    r"|go\s+over|debrief|regroup|reconvene|compare|pick\s+(?:it|this|that)\s+up|sit\s+down)\b",
+    re.I,
+)
+
+
 def _advice(sentence: str) -> bool:
     """Advice to the rep: an imperative or a should/must/"what matters" outside any quote."""
     if _CITED_TAIL.sub("", sentence).rstrip().endswith("?"):  # "...and why? (call:X)"
         return False
-    if _SETUP.match(sentence.replace("’", "'")):
+    if _SETUP.match(sentence.replace("’", "'")) or _SCHEDULES.match(sentence.replace("’", "'")):
         return False
     sentence = unquote(sentence)  # quoted words, in double or single quotes, advise no one
     return bool(_IMPERATIVE.match(sentence) or _ADVICE.search(sentence))

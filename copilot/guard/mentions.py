@@ -162,10 +162,39 @@ def mask(text: str, patterns: list[re.Pattern[str]]) -> str:
     return text
 
 
+_UNITS = "one two three four five six seven eight nine ten eleven twelve thirteen fourteen"
+_UNITS += " fifteen sixteen seventeen eighteen nineteen"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety"
+_WORD_VALUE = {w: i + 1 for i, w in enumerate(_UNITS.split())} | {
+    w: 20 + 10 * i for i, w in enumerate(_TENS.split())
+}
+# "twenty thousand", "forty-five thousand", "two million": an amount spelled out is a claim too.
+_SPELLED = re.compile(
+    rf"\b(?P<tens>{'|'.join(_TENS.split())})(?:[- ](?P<unit>{'|'.join(_UNITS.split()[:9])}))?"
+    rf"(?=\s+(?:thousand|million)\b)|\b(?P<only>{'|'.join(_UNITS.split())})(?=\s+(?:thousand|million)\b)",
+    re.I,
+)
+
+
+def _digits_for_words(text: str) -> str:
+    """Spelled amounts before "thousand" or "million" as digits, right-aligned in the same
+    width, so every position in the text still points at the same character."""
+
+    def swap(m: re.Match[str]) -> str:
+        if m.group("only"):
+            value = _WORD_VALUE[m.group("only").lower()]
+        else:
+            value = _WORD_VALUE[m.group("tens").lower()]
+            value += _WORD_VALUE[m.group("unit").lower()] if m.group("unit") else 0
+        return str(value).rjust(len(m.group(0)))
+
+    return _SPELLED.sub(swap, text)
+
+
 def numbers(text: str) -> list[NumberMention]:
     """Numbers outside ids, dates and times, each with its kind and whether it is exempt."""
     blank = mask(
-        text,
+        _digits_for_words(text),
         [_PREFIXED_ID, BARE_ID, _ISO_DATE, _PERIOD, _MONTH_DAY, _DAY_MONTH, _TIME, _MISC],
     )
     out: list[NumberMention] = []
@@ -306,20 +335,32 @@ def _mention(m: re.Match[str], text: str) -> NumberMention:
 _BECAME = r"\s+(?:\S+\s+){0,6}?(?:became|become|becoming|turned\s+into|turn\s+into|converted"
 _BECAME += r"\s+(?:to|into)|convert\s+(?:to|into)|led\s+to|went\s+to|moved\s+to|progressed\s+to"
 _BECAME += r"|ended\s+(?:up\s+)?(?:as|in))\s+(?:a\s+|an\s+)?"
+# What teams call each stage: a dental distributor's visits and trials are the funnel's
+# meetings and demos, a distributor's quotes are its proposals.
+STAGE_WORDS = {
+    "dials": r"(?:dials?|calls?\s+made)",
+    "conversations": r"(?:conversations?|connects?)",
+    "meetings": r"(?:meetings?|visits?|appointments?)",
+    "demos": r"(?:demos?|trials?|pilots?|presentations?)",
+    "proposals": r"(?:proposals?|quotes?|quotations?|offers?)",
+    "wins": r"(?:wins?|close|closed\s+deals?|orders?)",
+}
+_W = STAGE_WORDS
+_TO = r"\s*(?:->|→|-?to-?)\s*"
 _METRICS = {
     "attainment": r"attainment|of\s+(?:your\s+)?quota|to\s+quota",
-    "dials->conversations": r"dials?\s*(?:->|→|-?to-?)\s*conversations?|connect(?:ion)?\s+rate"
+    "dials->conversations": rf"{_W['dials']}{_TO}{_W['conversations']}|connect(?:ion)?\s+rate"
     rf"|dials?{_BECAME}conversations?|dials?\s+(?:\S+\s+){{0,6}}?connected",
-    "conversations->meetings": r"conversations?\s*(?:->|→|-?to-?)\s*meetings?|meeting\s+rate"
-    rf"|conversations?{_BECAME}meetings?",
-    "meetings->demos": r"meetings?\s*(?:->|→|-?to-?)\s*demos?|demo\s+rate"
-    rf"|meetings?{_BECAME}demos?",
-    "demos->proposals": r"demos?\s*(?:->|→|-?to-?)\s*proposals?|proposal\s+rate"
-    rf"|demos?{_BECAME}proposals?",
-    "proposals->wins": r"proposals?\s*(?:->|→|-?to-?)\s*(?:wins?|close)"
-    rf"|(?:win|close|closing)\s+rate|proposals?{_BECAME}(?:wins?|deals?|signed)"
-    r"|proposals?\s+(?:\S+\s+){0,3}?(?:closed|won|signed)\b|won\s+(?:\S+\s+){0,3}?of\s+"
-    r"(?:your\s+|her\s+|his\s+|their\s+)?(?:\S+\s+)?proposals",
+    "conversations->meetings": rf"{_W['conversations']}{_TO}{_W['meetings']}|meeting\s+rate"
+    rf"|visit\s+rate|conversations?{_BECAME}{_W['meetings']}",
+    "meetings->demos": rf"{_W['meetings']}{_TO}{_W['demos']}|(?:demo|trial)\s+rate"
+    rf"|{_W['meetings']}{_BECAME}{_W['demos']}",
+    "demos->proposals": rf"{_W['demos']}{_TO}{_W['proposals']}|(?:proposal|quote)\s+rate"
+    rf"|{_W['demos']}{_BECAME}{_W['proposals']}",
+    "proposals->wins": rf"{_W['proposals']}{_TO}(?:wins?|close|orders?)"
+    rf"|(?:win|close|closing)\s+rate|{_W['proposals']}{_BECAME}(?:wins?|deals?|signed|orders?)"
+    rf"|{_W['proposals']}\s+(?:\S+\s+){{0,3}}?(?:closed|close|won|signed)\b|won\s+(?:\S+\s+){{0,3}}?of\s+"
+    r"(?:your\s+|her\s+|his\s+|their\s+)?(?:\S+\s+)?(?:proposals|quotes)",
 }
 _METRIC = re.compile("|".join(f"(?P<m{i}>{rx})" for i, rx in enumerate(_METRICS.values())), re.I)
 METRIC_REACH = 60

@@ -1,7 +1,10 @@
-"""The single-focus gates, FOCUS-0..3, run together for a plan; and FOCUS-0 on the focus a
-typed questions, debrief, pre-call or role-play draft declares."""
+"""The single-focus gates, FOCUS-0..3, run together for a plan; FOCUS-0 on the focus a typed
+questions, debrief, pre-call or role-play draft declares; and FOCUS-0 on a draft that names a
+gap where the record is too thin to show one."""
 
 from __future__ import annotations
+
+import re
 
 from copilot.drafting.schemas import (
     AnyDraft,
@@ -12,7 +15,7 @@ from copilot.drafting.schemas import (
     RoleplayDraft,
 )
 from copilot.guard.closed_world import FactIndex
-from copilot.guard.focus import focus_findings
+from copilot.guard.focus import capability_scores, declared, focus_findings
 from copilot.guard.focus_links import focus_evidence, link_findings, measures_focus
 from copilot.guard.focus_metric import metric_findings
 from copilot.guard.report import Finding
@@ -52,3 +55,66 @@ def declared_focus_findings(draft: AnyDraft | str, facts: FactIndex) -> list[Fin
         reason = f"the draft works on {draft.focus}, but the diagnosis focus is {diagnosed}"
     nearest = facts.diagnosis.focus.arithmetic if facts.diagnosis.focus else None
     return [Finding(detector="FOCUS-0", unit="", reason=reason, rule=RULE, nearest_fact=nearest)]
+
+
+# A gap stated as settled: "her weak spot", "costing you about three wins", "against a team
+# median of 39.4%". With one month of activity the framework abstains and observes first.
+_GAP = re.compile(
+    r"\b(?:weak(?:est)?\s+(?:spot|stage|point|area|link)|weakest\s+on\s+the\s+team|biggest\s+gap"
+    r"|(?:cost|costs|costing)\s+(?:you|her|him|them)\b|(?:below|behind|under|against|short\s+of)"
+    r"\s+(?:a\s+|the\s+)?team(?:'s)?\s+(?:median|average)|team\s+median\s+of)",
+    re.I,
+)
+
+
+def thin_data_findings(units: list[Unit], facts: FactIndex) -> list[Finding]:
+    """FOCUS-0 where the diagnosis abstains on thin data: no unit declares a focus or states a
+    gap (a question that asks what to observe is fine)."""
+    reason_why = facts.diagnosis.abstain_reason or ""
+    if facts.focus is not None or not reason_why.startswith("thin data"):
+        return []
+    out = []
+    for unit in units:
+        if unit.in_character or unit.role == "rep":
+            continue
+        gap = _GAP.search(unit.text)
+        named = declared(unit)
+        if gap or named:
+            what = (
+                f"states a gap ('{gap.group(0)}')"
+                if gap
+                else f"names a focus ({', '.join(sorted(named))})"
+            )
+            out.append(
+                Finding(
+                    detector="FOCUS-0",
+                    unit=unit.text,
+                    reason=f"{what}, but the diagnosis abstains: {reason_why}",
+                    rule="focus-0: with too little record, abstain and say what to observe first",
+                )
+            )
+    return out
+
+
+MAX_OBJECTIVE_CAPABILITIES = 2
+
+
+def objective_findings(units: list[Unit]) -> list[Finding]:
+    """FOCUS-0 on a pre-call objective that strings milestones of several capabilities
+    together ("re-open him, book a meeting, run the demo and close by August")."""
+    out = []
+    for unit in units:
+        if "objective" not in unit.section.lower():
+            continue
+        touched = sorted(c for c, score in capability_scores(unit.text).items() if score)
+        if len(touched) > MAX_OBJECTIVE_CAPABILITIES:
+            out.append(
+                Finding(
+                    detector="FOCUS-0",
+                    unit=unit.text,
+                    reason=f"the objective works on {len(touched)} capabilities"
+                    f" ({', '.join(touched)}); a pre-call centres on one milestone",
+                    rule="focus-0: one focus; a pre-call objective is one milestone",
+                )
+            )
+    return out

@@ -12,11 +12,13 @@ from collections.abc import Sequence
 from sqlalchemy.orm import Session
 
 from copilot.diagnosis import funnel
+from copilot.diagnosis.conversation import measure
 from copilot.guard.closed_world import CommitmentFact, InjectionSpan, RepFacts
 from copilot.guard.injection import instruction_spans, without_spans
 from copilot.guard.names import normal
+from copilot.records.transcripts.moments import transcript_end
 from copilot.store.database import Store
-from copilot.store.tables import Activity, Rep
+from copilot.store.tables import Activity, Call, Rep
 
 FIELDS = (*funnel.FIELDS, "quota", "revenue")
 
@@ -26,6 +28,10 @@ def read_record(session: Session, rep: Rep, window: Sequence[str]) -> RepFacts:
     facts = RepFacts(rep.rep_id, rep.name, rep.manager, rep.goal or "")
     for text in (rep.name, rep.manager, rep.role):
         facts.add_text(f"rep:{rep.rep_id}", text)
+    # A start date is a fact of the record ("started on 26 January"), like a call's date.
+    start = rep.start_date
+    facts.dates.setdefault((start.month, start.day), f"rep:{rep.rep_id} started {start}")
+    facts.statements.append(f"rep:{rep.rep_id}: {rep.name} started on {start}")
     if rep.goal:
         facts.ids.add(f"goal:{rep.rep_id}")
         facts.add_text(f"goal:{rep.rep_id}", rep.goal)
@@ -78,8 +84,24 @@ def _calls(facts: RepFacts, session: Session) -> None:
             spans = instruction_spans(text)
             facts.injections += [InjectionSpan(evidence, s) for s in spans]
             facts.add_text(evidence, without_spans(text, spans))
+        if (end := transcript_end(call.transcript)) is not None:
+            facts.call_ends[evidence] = end
+        _measures(facts, call)
         summary = without_spans(call.summary, instruction_spans(call.summary))
         facts.statements.append(f"{evidence} ({call.date}, {call.account}): {summary}")
+
+
+def _measures(facts: RepFacts, call: Call) -> None:
+    """The transcript's measures, so a draft's "you spoke 71%" is checked like any number."""
+    m = measure(call, facts.name)
+    if m is None or not m.timed:  # untimed transcripts' word counts stay out of the closed world
+        return
+    label = f"call:{call.call_id}"
+    facts.add_number(m.rep_talk_share, "percent", f"{label} rep talk share {m.rep_talk_share}%")
+    facts.add_number(m.questions, "value", f"{label} questions asked {m.questions}")
+    facts.add_number(m.open_questions, "value", f"{label} open questions {m.open_questions}")
+    facts.add_number(m.longest_monologue_s, "value", f"{label} longest monologue (s)")
+    facts.add_number(m.rep_words_first_30s, "value", f"{label} rep words in the first 30 s")
 
 
 def _sessions(facts: RepFacts, session: Session) -> None:

@@ -27,7 +27,7 @@ _PERMISSION = re.compile(
     r"|\bwould\s+it\s+(?:help|be\s+(?:helpful|useful|ok|okay|alright|all\s+right))\s+(?:if\s+i"
     r"|for\s+me|to\s+hear|to\s+get|if\s+we\s+looked)"
     r"|\bmind\s+if\s+i\b|\bwould\s+you\s+(?:like|want)\s+(?:an?\s+|some\s+|my\s+|me\s+to\s+share"
-    r"|to\s+hear)|\bopen\s+to\s+(?:an?\s+|some\s+|hearing|my\s+)|\b(?:want|wanna)\s+(?:to\s+hear"
+    r"|to\s+hear)|\bopen\s+to\s+(?:an?\s+|some\s+|one\s+|hearing|my\s+)|\b(?:want|wanna)\s+(?:to\s+hear"
     r"|an?\s+idea|a\s+suggestion|my\s+take)|\bis\s+it\s+(?:ok|okay|alright|all\s+right)\s+if\s+i"
     r"\b|^(?:ok|okay)\s+if\s+i\b|\bshall\s+i\s+share\b|\bhappy\s+(?:for\s+me\s+to|to\s+hear)\b"
 )

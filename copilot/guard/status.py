@@ -35,6 +35,13 @@ _DROPPED = re.compile(
     rf"|\b(?:dropped|missed|overdue)\s+(?:\(\S+\)\s+)?{_COMMITMENTS}",
     re.I,
 )
+# "0 of 2 commitments kept", "collect one kept commitment first": a count of none, or what the
+# manager wants to see, claims nothing was kept.
+_WANTED = re.compile(
+    r"\b(?:0|zero|none)\s+(?:of\s+)?(?:the\s+)?(?:\d+|two|three|four|both)?\b|\b(?:collect|need|needs"
+    r"|wait(?:ing)?\s+for|until|look(?:ing)?\s+for|want|see|expect|aim\s+for|before)\b[^.;]*$",
+    re.I,
+)
 _QUADRANT = re.compile(
     r"(?P<neg>\b(?:not|n't|never|rather\s+than|instead\s+of|no\s+longer)\s+(?:\w+\s+){0,2})?"
     r"\b(?:is|sits\s+(?:as|in)|counts\s+as|reads\s+as|comes\s+out\s+as|places?\s+(?:\w+\s+)?(?:as|in)"
@@ -74,7 +81,8 @@ def check_commitments(unit: Unit, facts: FactIndex, out: Grounding) -> None:
         if sentence.rstrip(" )").endswith("?"):
             continue
         kept = _KEPT.search(sentence)
-        claims_kept = kept is not None and not (kept.group("neg") or kept.group("neg2"))
+        wanted = kept is not None and bool(_WANTED.search(sentence[: kept.start()][-60:]))
+        claims_kept = kept is not None and not (kept.group("neg") or kept.group("neg2") or wanted)
         claims_lapsed = bool(_DROPPED.search(sentence)) or (kept is not None and not claims_kept)
         if claims_kept and not done:
             why = f"says commitments were kept; the record has {_statuses(ids, facts)}"

@@ -7,6 +7,8 @@ The guard judges at most MAX_UNITS of them (`judged_units`).
 
 from __future__ import annotations
 
+import re
+
 from copilot.drafting.schemas import (
     AnswerDraft,
     AnyDraft,
@@ -23,8 +25,38 @@ from copilot.guard.unit import Unit
 MAX_UNITS = 400
 
 
+# The manager taking a part to rehearse a moment ("Let's run it: I'm Frank, and the board wants
+# 5% off. Go."): from there on the line is a scene, not a claim or an instruction to the rep.
+_ROLE_FRAME = re.compile(
+    r"(?:^|(?<=[.:;!?)—–-])\s*|\s(?=I))(?=(?:I'm|I’m|I am|I'll be|I’ll be|I will be|I'll play"
+    r"|I’ll play|I play|Pretend I'm|Pretend I’m|Imagine I'm|Imagine I’m)\s+(?:[A-Z]"
+    r"|(?:the|your|a|an)\s+(?:\w+\s+)?(?:buyer|prospect|customer|client|procurement|manager"
+    r"|director|lead|owner|cfo|ceo|gatekeeper)))"
+)
+
+
+def split_role_frames(units: list[Unit]) -> list[Unit]:
+    """Each spoken line that opens a role-play split where the manager takes the part: the
+    scene and what follows it in that line are played in character."""
+    out: list[Unit] = []
+    for unit in units:
+        m = None if unit.in_character or unit.role == "rep" else _ROLE_FRAME.search(unit.text)
+        if m is None:
+            out.append(unit)
+            continue
+        before, scene = unit.text[: m.start()].strip(), unit.text[m.start() :].strip()
+        if re.search(r"\w", re.sub(r"\([^)]*\)", "", before)):
+            out.append(unit.model_copy(update={"text": before}))
+        out.append(unit.model_copy(update={"text": scene, "in_character": True}))
+    return out
+
+
 def units_of(draft: AnyDraft | str, kind: DraftKind) -> list[Unit]:
     """The draft's units in reading order; plain text is split by lines, bullets and roles."""
+    return split_role_frames(_units_of(draft, kind))
+
+
+def _units_of(draft: AnyDraft | str, kind: DraftKind) -> list[Unit]:
     if isinstance(draft, str):
         return split_text(draft, kind)
     if isinstance(draft, QuestionsDraft):
@@ -89,7 +121,8 @@ def _precall(draft: PrecallDraft) -> list[Unit]:
 def _roleplay(draft: RoleplayDraft) -> list[Unit]:
     units = [
         Unit(text=draft.moment, evidence=list(draft.evidence), section="moment"),
-        Unit(text=draft.buyer_persona, section="buyer_persona", in_character=True),
+        # the persona describes the real buyer (a claim); the buyer's lines are the scene
+        Unit(text=draft.buyer_persona, section="buyer_persona"),
     ]
     units += [Unit(text=b, section="buyer_lines", in_character=True) for b in draft.buyer_lines]
     units += [Unit(text=g, section="good_looks_like") for g in draft.good_looks_like]

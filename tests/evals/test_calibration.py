@@ -1,8 +1,10 @@
-"""Calibration meta-test: the guard on the tune half of the blind corpus (issue 12, part 4).
+"""Calibration meta-test: the guard on the tuning splits of the blind corpus (issue 12, part 4).
 
 Good drafts written blind must pass (>= 95%) and bad ones must be caught (>= 95%); precision
-and recall of "bad" are reported here, apart from the mutation meta-tests. The other half is
-kept back: it runs through the same code once, at the end, and never in this suite.
+and recall of "bad" are reported here, apart from the mutation meta-tests. `tune` was tuned on
+from the start; `tune2` was the first holdout, reported once (0.68 / 0.81) and then tuned on.
+The current holdouts (`holdout2a`, `holdout2b`) run through the same code once, at the end,
+and never in this suite.
 """
 
 from __future__ import annotations
@@ -28,11 +30,25 @@ from copilot.evals.calibration import (
 MIN_GOOD_PASS = 0.95
 MIN_BAD_CAUGHT = 0.95
 SPLIT = "tune"
+SPLITS = ("tune", "tune2")
 
 
 @cache
-def _tune() -> CalibrationReport:
-    return run_calibration(SPLIT)
+def _tune(split: str = SPLIT) -> CalibrationReport:
+    return run_calibration(split)
+
+
+def test_the_whole_tuning_corpus_meets_the_gate() -> None:
+    """Both tuning splits together (152 drafts) meet the gate; each split is reported."""
+    reports = [_tune(split) for split in SPLITS]
+    good = sum(r.overall.good for r in reports)
+    bad = sum(r.overall.bad for r in reports)
+    passed = sum(r.overall.good_passed for r in reports)
+    caught = sum(r.overall.bad_caught for r in reports)
+    shown = "\n".join(summary(r) for r in reports)
+    assert good >= 60 and bad >= 60
+    assert passed / good >= MIN_GOOD_PASS, shown
+    assert caught / bad >= MIN_BAD_CAUGHT, shown
 
 
 def test_tune_split_good_drafts_pass() -> None:
