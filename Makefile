@@ -48,8 +48,10 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# pytest runs inside a throw-away PostgreSQL cluster (tests/store/with_postgres) for the
+# PostgreSQL tier; the Chroma-server tier starts `chroma run` itself.
 test: lint
-	$(BIN)/pytest
+	tests/store/with_postgres $(BIN)/pytest
 	$(MAKE) --no-print-directory eval-ci
 
 # The eval suite's offline tier: six cases (two of each kind) through the copilot and the naive

@@ -68,8 +68,8 @@ class Settings(BaseSettings):
     api_max_body_bytes: int = Field(
         default=10_000_000, ge=1024, description="Largest HTTP request body; larger is 413."
     )
-    api_rate_limit: int = Field(
-        default=120, ge=1, description="Requests per minute per manager token; more is 429."
+    api_rate_limit: int = Field(  # a page client's ~300 a minute, doubled (configuration.md)
+        default=600, ge=1, description="Requests per minute per manager token; more is 429."
     )
     transcript_max_tokens: int = Field(
         default=20_000, ge=100, description="Largest call transcript accepted (cl100k tokens)."
@@ -86,6 +86,28 @@ class Settings(BaseSettings):
     )
     batch_concurrency: int = Field(
         default=4, ge=1, le=64, description="Reps drafted at once by a batch of monthly plans."
+    )
+    batch_api_poll_seconds: float = Field(
+        default=30.0, gt=0, description="Seconds between polls of a remote Batch API batch."
+    )
+    vector_write_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds one vector-store write (a batch) may take."
+    )
+    vector_min_free_mb: int = Field(
+        default=64, ge=0, description="Disk room kept free under the embedded vector store."
+    )
+    chat_stream: Literal["guarded", "raw"] = Field(
+        default="guarded",
+        description="Chat streams the answer after the guard has read it (`guarded`), or the "
+        "model's text as it comes, flagged unguarded, with the verdict at the end (`raw`).",
+    )
+    redact: list[str] = Field(
+        default_factory=list,
+        description='Personal data replaced on import: "email", "phone", "re:<regex>" (JSON list).',
+    )
+    redact_fields: list[str] = Field(
+        default_factory=lambda: ["transcript", "summary", "manager_notes", "notes"],
+        description="The imported text fields COPILOT_REDACT applies to (JSON list).",
     )
 
     @property

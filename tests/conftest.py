@@ -2,19 +2,65 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from copilot.components import Services
 from copilot.settings import Settings
+from tests.store import backends
 from tests.support.fakes import FakeEmbeddings
 from tests.support.teamdata import TeamFiles, funnel, settings_for
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests that use `settings` in the modules tests/store/backends.py lists run on each
+    records database (SQLite, PostgreSQL) or each Chroma client (on disk, server)."""
+    module = metafunc.module.__name__
+    if module in backends.EVERY_DATABASE and "database" in metafunc.fixturenames:
+        names = backends.databases(module, metafunc.function.__name__)
+        metafunc.parametrize("database", backends.params(names), indirect=True)
+    if module in backends.EVERY_CHROMA and "chroma" in metafunc.fixturenames:
+        metafunc.parametrize("chroma", backends.params(backends.CHROMAS), indirect=True)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    backends.summary(terminalreporter)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> str:
+    """The PostgreSQL server's URL (skips without one; fails under CI)."""
+    return backends.postgres_server_url()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A `chroma run` server on loopback for the session."""
+    with backends.chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    return settings_for(tmp_path / "data")
+def database(request: pytest.FixtureRequest) -> str:
+    """The records database a test runs on: SQLite unless parametrised."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def chroma(request: pytest.FixtureRequest) -> str:
+    """The Chroma client a test runs on: on disk unless parametrised."""
+    return str(getattr(request, "param", "disk"))
+
+
+@pytest.fixture
+def settings(
+    tmp_path: Path, database: str, chroma: str, request: pytest.FixtureRequest
+) -> Iterator[Settings]:
+    base = settings_for(tmp_path / "data")
+    with backends.backend_settings(base, database, chroma, request.getfixturevalue) as settings:
+        yield settings
 
 
 @pytest.fixture

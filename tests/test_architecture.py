@@ -87,10 +87,11 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 
 def test_packages_are_one_level_deep_and_the_top_is_short() -> None:
     top = sorted(p.name for p in PACKAGE.iterdir() if not p.name.startswith(("_", ".")))
-    assert len(top) <= 17, top
+    assert len(top) <= 19, top
     for package in (p for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()):
         nested = [p for p in package.iterdir() if (p / "__init__.py").is_file()]
-        allowed = {"composer", "mutations"}  # a stage's own sub-part, documented in its package
+        # a stage's own sub-part, documented in its package
+        allowed = {"composer", "mutations", "migrations", "transcripts", "mapping"}
         assert {p.name for p in nested} <= allowed, nested
 
 

@@ -13,11 +13,13 @@ from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 from langchain_core.language_models.chat_models import BaseChatModel
 
+from copilot import web
 from copilot.api import (
     admin,
     batches,
     chat,
     check,
+    coaching,
     drafts,
     errors,
     health,
@@ -47,6 +49,7 @@ ROUTERS = [
     openai_compat.router,
     batches.router,
     admin.router,
+    coaching.router,
 ]
 
 
@@ -90,6 +93,7 @@ def create_app(
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
+    web.install(app)  # the manager's workspace at `/` (docs/web.md)
     app.add_middleware(JsonDepthMiddleware, max_depth=MAX_JSON_DEPTH, too_deep=too_deep)
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(errors.UnhandledErrorMiddleware)

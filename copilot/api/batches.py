@@ -17,7 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from copilot.api.deps import ApiError, AppState, CurrentManager, StateDep
 from copilot.batch import queue as db
-from copilot.batch.engine import RunOptions, run_job
+from copilot.batch.batch_api import UNCONFIGURED, configured
+from copilot.batch.engine import RunOptions
+from copilot.batch.remote import Via, run_via
+from copilot.batch.remote_rows import has_open
 from copilot.batch.views import BatchCounts, BatchDetail, BatchOut, detail, summary
 from copilot.drafting.pipeline import Drafter
 from copilot.errors import NotFoundError
@@ -41,6 +44,10 @@ class BatchCreate(BaseModel):
     concurrency: Annotated[
         int | None, Field(ge=1, le=64, description="Reps drafted at once (default: settings).")
     ] = None
+    via: Annotated[
+        Via,
+        Field(description="live, or batch-api: the OpenAI Batch API (cheaper, within 24h)."),
+    ] = "live"
 
 
 class BatchWorkers:
@@ -52,22 +59,27 @@ class BatchWorkers:
         self.threads: dict[str, threading.Thread] = {}
         self._lock = threading.Lock()
 
-    def start(self, job_id: str, concurrency: int | None = None) -> None:
+    def start(self, job_id: str, concurrency: int | None = None, via: Via | None = None) -> None:
         """Run the job in the background unless this process is already running it."""
         with self._lock:
             running = self.threads.get(job_id)
             if (running and running.is_alive()) or self.stop.is_set():
                 return
             thread = threading.Thread(
-                target=self._run, args=(job_id, concurrency), name=f"batch-{job_id}", daemon=True
+                target=self._run,
+                args=(job_id, concurrency, via),
+                name=f"batch-{job_id}",
+                daemon=True,
             )
             self.threads[job_id] = thread
             thread.start()
 
-    def _run(self, job_id: str, concurrency: int | None) -> None:
+    def _run(self, job_id: str, concurrency: int | None, via: Via | None = None) -> None:
         try:
             drafter = Drafter(self.state.services, self.state.model())
-            run_job(drafter, job_id, RunOptions(concurrency=concurrency, stop=self.stop))
+            # resumed at start-up: a job waiting on a remote batch goes on polling it
+            via = via or ("batch-api" if has_open(self.state.services.store, job_id) else "live")
+            run_via(drafter, job_id, RunOptions(concurrency=concurrency, stop=self.stop), via)
         except Exception:  # the job stays resumable; the reason goes to the log only
             log.exception("batch %s stopped", job_id)
 
@@ -112,7 +124,7 @@ Workers = Annotated[BatchWorkers, Depends(get_workers)]
 _ERRORS: dict[int | str, dict[str, str]] = {
     404: {"description": "A `team` other than the token's"},
     409: {"description": "The Idempotency-Key was used for another month"},
-    422: {"description": "Invalid body, or the team has no reps"},
+    422: {"description": "Invalid body, the team has no reps, or no Batch API configured"},
 }
 
 
@@ -131,6 +143,8 @@ def create_batch(
     """Draft every rep's plan for a month; the same key, or the same month, returns its job."""
     if body.team is not None and body.team != manager.team:
         raise NotFoundError("no such team")
+    if body.via == "batch-api" and not configured(state.services.settings):
+        raise ApiError(422, "batch_api_unconfigured", UNCONFIGURED)
     try:
         job, created = db.submit(
             state.services.store, manager.team, body.month, idempotency_key, body.concurrency
@@ -140,7 +154,7 @@ def create_batch(
     except db.IdempotencyConflictError as exc:
         raise ApiError(409, "idempotency_conflict", str(exc)) from exc
     if job.status != "done":  # queued, interrupted, or failed reps to retry
-        workers.start(job.id, body.concurrency)
+        workers.start(job.id, body.concurrency, body.via)
     response.headers["Idempotent-Replayed"] = "false" if created else "true"
     return summary(job)
 

@@ -1,6 +1,10 @@
 """Chat routes: `POST /v1/reps/{rep_id}/chat` streams a grounded answer as Server-Sent Events
 (`token` events, then one `done` with the guarded result, or one `error`); `GET` and `DELETE`
 read and clear the calling manager's history with that rep.
+
+The `token` events carry the guarded answer, sent once the guard has read it. With
+`COPILOT_CHAT_STREAM=raw` the model's text streams as it comes instead, in `unguarded` events,
+and `done` says whether it stood (docs/http-api.md says why guarded is the default).
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ router = APIRouter(prefix="/v1/reps", tags=["chat"])
 RepId = Annotated[str, Path(min_length=1, max_length=64, description="The rep's id.")]
 _SSE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "Server-Sent Events: `token` (a piece of the answer), then `done` "
-        "(JSON: source, passed, findings, evidence_ids, draft_id, answer) or `error` "
-        "(JSON: code, message, correlation_id).",
+        "description": "Server-Sent Events: `token` (a piece of the guarded answer; with "
+        "COPILOT_CHAT_STREAM=raw, `unguarded`: a piece of the model's text before the guard), "
+        "then `done` (JSON: source, passed, findings, evidence_ids, draft_id, answer) or "
+        "`error` (JSON: code, message, correlation_id).",
     }
 }
 
@@ -89,10 +94,11 @@ def chat(
 ) -> Iterator[ServerSentEvent]:
     """Stream a grounded, cited answer; the `done` event carries the guard's verdict."""
     cid = correlation_id(request)
+    raw = state.services.settings.chat_stream == "raw"
     answer: Answer
     try:
-        for piece in stream:
-            yield ServerSentEvent(event="token", raw_data=piece)
+        for piece in stream if raw else stream.guarded():
+            yield ServerSentEvent(event="unguarded" if raw else "token", raw_data=piece)
         answer = stream.finish()
         chats.record(
             state.services.store,

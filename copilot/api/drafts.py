@@ -22,6 +22,7 @@ from copilot.api.schemas import (
     Provenance,
     Review,
 )
+from copilot.coaching.progress import record_baseline
 from copilot.components import Services
 from copilot.drafting.checking import check_draft
 from copilot.drafting.pipeline import Drafter, DraftRequest
@@ -149,6 +150,7 @@ def approve_draft(draft_id: DraftId, manager: CurrentManager, services: Services
         review = _review(session, draft_id)
         row.status = "approved"
         review.approved_by, review.approved_at = manager.name, datetime.now(UTC)
+        record_baseline(session, row, manager.name, review.approved_at)  # plans only
         session.flush()
         return draft_out(row, review)
 

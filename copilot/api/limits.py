@@ -1,12 +1,14 @@
 """Request hygiene that runs before any route: a correlation id and no-sniff, no-store headers
 on every response, a body-size cap (413) enforced on the bytes actually received, a nesting
-cap on JSON bodies (422), and a per-manager rate limit (429).
+cap on JSON bodies (422), and a per-manager rate limit (429): in memory for one process, in
+SQL for several (`copilot serve --workers N`).
 
 The middlewares are plain ASGI so streamed responses (SSE) pass through untouched.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -17,6 +19,10 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
 import anyio.to_thread
+from sqlalchemy import delete, func, select, text
+
+from copilot.store.database import Store
+from copilot.store.tables import RateHit
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -212,4 +218,33 @@ class RateLimiter:
             if len(window) >= self.per_minute:
                 return max(0.0, 60.0 - (now - window[0]))
             window.append(now)
+            return None
+
+
+class SqlRateLimiter(RateLimiter):
+    """The same sliding window kept in SQL, so that every process of the service counts the
+    same requests. On PostgreSQL a lock per key makes counting and recording one step across
+    processes; SQLite lets one writer in at a time anyway."""
+
+    def __init__(
+        self, store: Store, per_minute: int, clock: Callable[[], float] = time.time
+    ) -> None:
+        # wall time: the processes share it, unlike each one's monotonic clock
+        super().__init__(per_minute, clock)
+        self.store = store
+
+    def hit(self, key: str) -> float | None:
+        """Record one request; None when allowed, else the seconds until one is."""
+        now = self.clock()
+        with self.store.sessions.begin() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                lock = int.from_bytes(hashlib.sha256(f"rate:{key}".encode()).digest()[:8], "big")
+                lock -= 1 << 63  # into PostgreSQL's signed bigint
+                session.execute(text("SELECT pg_advisory_xact_lock(:lock)"), {"lock": lock})
+            session.execute(delete(RateHit).where(RateHit.key == key, RateHit.at <= now - 60.0))
+            window = select(func.count(), func.min(RateHit.at)).where(RateHit.key == key)
+            seen, oldest = session.execute(window).one()
+            if seen >= self.per_minute:
+                return max(0.0, 60.0 - (now - float(oldest)))
+            session.add(RateHit(key=key, at=now))
             return None

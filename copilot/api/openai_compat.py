@@ -1,6 +1,8 @@
 """The OpenAI-compatible face of the chat: `POST /v1/chat/completions` (model `copilot:REP_ID`,
 streaming or not) and `GET /v1/models`, so the official `openai` client and chat front-ends can
-talk to the copilot. The answer is the same grounded, guarded one as `POST /v1/reps/{id}/chat`.
+talk to the copilot. The answer is the same grounded, guarded one as `POST /v1/reps/{id}/chat`;
+streamed, it is sent once guarded (`X-Copilot-Stream: guarded`) unless COPILOT_CHAT_STREAM=raw
+(`unguarded`: the model's text as it comes, then a correction if the guard rejects it).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ PREFIX = "copilot:"
 CORRECTION = "\n\n---\nThis answer failed the copilot's guard. Grounded answer from the record:\n\n"
 # What FastAPI's SSE routing sets on a generator path operation, set here by hand (see below).
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+# Whether a stream's text was guarded before it was sent (COPILOT_CHAT_STREAM).
+STREAM_HEADER = "X-Copilot-Stream"
 
 
 class ContentPart(BaseModel):
@@ -184,8 +188,9 @@ def _usage(chat: PreparedChat, text: str) -> Usage:
     )
 
 
-def _chunks(stream: AnswerStream, body: CompletionIn, request_id: str) -> Iterator[str]:
-    """Each event's data: the answer as `chat.completion.chunk`s, then `[DONE]`; a failure
+def _chunks(stream: AnswerStream, body: CompletionIn, request_id: str, raw: bool) -> Iterator[str]:
+    """Each event's data: the answer as `chat.completion.chunk`s (the guarded answer, or with
+    `raw` the model's text as it comes and then any correction), then `[DONE]`; a failure
     mid-stream is one `{"error": ...}` instead."""
     cid, created = f"chatcmpl-{uuid.uuid4().hex}", int(time.time())
 
@@ -205,14 +210,14 @@ def _chunks(stream: AnswerStream, body: CompletionIn, request_id: str) -> Iterat
 
     yield chunk(ChunkChoice(delta=Delta(role="assistant", content="")))
     try:
-        for piece in stream:
+        for piece in stream if raw else stream.guarded():
             yield chunk(ChunkChoice(delta=Delta(content=piece)))
         answer = stream.finish()
     except Exception as exc:  # the client raises on a `data: {"error": ...}` line
         yield StreamFailure(error=error_payload(exc, request_id)).model_dump_json()
         return
-    sent = answer.streamed
-    if answer.replacement is not None:
+    sent = answer.streamed if raw else answer.done.answer
+    if raw and answer.replacement is not None:
         sent += CORRECTION + answer.done.answer
         yield chunk(ChunkChoice(delta=Delta(content=CORRECTION + answer.done.answer)))
     yield chunk(ChunkChoice(delta=Delta(), finish_reason="stop"), copilot=answer.done)
@@ -245,8 +250,10 @@ def completions(
     if body.stream:
         # One path answers JSON or a stream by the body's `stream` flag, so it cannot be a
         # generator path operation (FastAPI picks SSE per route): the response is built here.
-        chunks = _chunks(service.stream(chat), body, correlation_id(request))
-        return EventSourceResponse(_wire(chunks), headers=SSE_HEADERS)
+        raw = state.services.settings.chat_stream == "raw"
+        chunks = _chunks(service.stream(chat), body, correlation_id(request), raw)
+        flag = {STREAM_HEADER: "unguarded" if raw else "guarded"}
+        return EventSourceResponse(_wire(chunks), headers=SSE_HEADERS | flag)
     answer = service.answer(chat)
     return ChatCompletion(
         id=f"chatcmpl-{uuid.uuid4().hex}",

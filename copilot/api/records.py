@@ -25,8 +25,10 @@ from copilot.api.deps import ApiError, CurrentManager, ServicesDep
 from copilot.api.schemas import CallNote, CallNoteResult, FileCountsView, IngestResult
 from copilot.components import Services
 from copilot.errors import RowError
-from copilot.records.ingest import IngestReport, commit, prepare
+from copilot.records.ingest import IngestReport, commit_or_restore, prepare
 from copilot.records.readers import Kind, ParsedFile
+from copilot.records.transcripts.files import TranscriptFile
+from copilot.records.transcripts.redaction import Redactor
 from copilot.retrieval import tokens
 from copilot.settings import Settings
 from copilot.store.database import Store
@@ -82,14 +84,29 @@ def size_problems(row: object, settings: Settings) -> list[tuple[str, str, str]]
 
 
 def size_errors(files: list[ParsedFile], settings: Settings) -> list[RowError]:
-    """Call texts over their token limits, each naming its limit."""
+    """Call and session texts over their token limits, each naming its limit."""
     return [
         RowError(f.path.name, line, name, problem, f"shorten it or raise {variable}")
         for f in files
         if f.kind == "calls"
         for line, row in f.rows
         for name, problem, variable in size_problems(row, settings)
-    ]
+    ] + session_size_errors(files, settings)
+
+
+def session_size_errors(files: list[ParsedFile], settings: Settings) -> list[RowError]:
+    """A session's notes and each commitment's text over the note limit."""
+    limit, fix = settings.note_max_tokens, f"shorten it or raise {NOTE_LIMIT_VAR}"
+    errors = []
+    for f in (f for f in files if f.kind == "sessions"):
+        for line, row in f.rows:
+            texts = [("notes", row.notes, "notes")]
+            texts += [("commitments.text", c.text, "commitment") for c in row.commitments]
+            for name, text, what in texts:
+                problem = token_problem(text, limit, what, NOTE_LIMIT_VAR)
+                if problem:
+                    errors.append(RowError(f.path.name, line, name, problem, fix))
+    return errors
 
 
 def scope_errors(session: Session, files: list[ParsedFile], team: str) -> list[RowError]:
@@ -119,7 +136,9 @@ def scope_errors(session: Session, files: list[ParsedFile], team: str) -> list[R
                 ours.add(row.rep_id)
     for f in (f for f in files if f.kind != "reps"):
         for line, row in f.rows:
-            if row.rep_id not in ours:  # the import's own wording for an unknown rep
+            if row.rep_id not in ours and isinstance(f, TranscriptFile):
+                errors.append(f.no_call())  # another team's call reads as no call at all
+            elif row.rep_id not in ours:  # the import's own wording for an unknown rep
                 errors.append(
                     RowError(
                         f.path.name,
@@ -144,9 +163,12 @@ def scoped_ingest(
         return in_scope(session, files) + size_errors(files, services.settings)
 
     with _team_locks(team):
-        prepared = prepare(services.store, services.indexer, paths, kind, check=in_scope_and_size)
+        redact = Redactor(services.settings.redact, services.settings.redact_fields)
+        prepared = prepare(
+            services.store, services.indexer, paths, kind, check=in_scope_and_size, redact=redact
+        )
         with _commit_lock:
-            return commit(services.store, services.indexer, prepared, check=in_scope)
+            return commit_or_restore(services.store, services.indexer, prepared, in_scope)
 
 
 def safe_name(name: str | None, index: int) -> str:

@@ -1,13 +1,18 @@
 """`/v1/reps`: the team's reps in coaching-priority order, one rep with its history, a rep's
-diagnosis, and adding one call note. Everything is scoped by the caller's token team."""
+diagnosis, and adding one call note. Everything is scoped by the caller's token team.
+
+The team's diagnoses (the board) are computed once per data version and day, and shared by
+every request until a write to the team's records moves the version.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 
 from copilot.api.deps import CurrentManager, ServicesDep
+from copilot.api.disconnects import stage
 from copilot.api.records import add_call
 from copilot.api.schemas import (
     CallNote,
@@ -26,6 +31,7 @@ from copilot.store.database import Store
 from copilot.store.tables import Draft
 
 router = APIRouter(prefix="/v1/reps", tags=["reps"])
+BOARD = "board-diagnoses"
 
 
 def summary(d: Diagnosis, rank: int) -> RepSummary:
@@ -65,9 +71,27 @@ def draft_summary(row: Draft) -> DraftSummary:
     description="Every rep of the caller's team in coaching-priority order, with quadrant, "
     "focus, attainment, desire, lost wins and overdue commitments.",
 )
-def list_reps(manager: CurrentManager, services: ServicesDep) -> list[RepSummary]:
-    found = services.diagnoser.team(manager.team)
+async def list_reps(
+    request: Request, manager: CurrentManager, services: ServicesDep
+) -> list[RepSummary]:
+    found = await stage(request, board, services, manager.team)  # not for a client gone
     return [summary(d, i) for i, d in enumerate(found, start=1)]
+
+
+def board(services: Services, team: str) -> list[Diagnosis]:
+    """The team's diagnoses in coaching-priority order, as of the team's data version."""
+    cache, today = services.store.derived, services.settings.today()
+    version = cache.version(team)
+    return cache.get(BOARD, (team, today), version, lambda: services.diagnoser.team(team))
+
+
+def _ranked(services: Services, team: str, rep_id: str) -> tuple[Diagnosis, int]:
+    """A rep's diagnosis and rank from the board; one not on it is diagnosed directly (which
+    answers not found for another team's rep as for a missing one)."""
+    for rank, d in enumerate(board(services, team), start=1):
+        if d.rep_id == rep_id:
+            return d, rank
+    return services.diagnoser.rep(rep_id, team), 0
 
 
 @router.get(
@@ -82,8 +106,7 @@ def rep_detail(
     services: ServicesDep,
     transcripts: Annotated[bool, Query(description="Include call transcripts.")] = False,
 ) -> RepDetail:
-    diagnosis = services.diagnoser.rep(rep_id, manager.team)
-    rank = _rank(services, manager.team, rep_id)
+    diagnosis, rank = _ranked(services, manager.team, rep_id)
     with services.store.sessions() as session:
         rep = services.store.rep(session, rep_id, manager.team)
         calls = [
@@ -118,11 +141,6 @@ def rep_detail(
     )
 
 
-def _rank(services: Services, team: str, rep_id: str) -> int:
-    order = [d.rep_id for d in services.diagnoser.team(team)]
-    return order.index(rep_id) + 1 if rep_id in order else 0
-
-
 @router.get(
     "/{rep_id}/diagnosis",
     summary="Diagnose one rep",
@@ -130,7 +148,7 @@ def _rank(services: Services, team: str, rep_id: str) -> int:
     "`copilot diagnose --json` prints it.",
 )
 def diagnosis(rep_id: str, manager: CurrentManager, services: ServicesDep) -> Diagnosis:
-    return services.diagnoser.rep(rep_id, manager.team)
+    return _ranked(services, manager.team, rep_id)[0]
 
 
 @router.post(

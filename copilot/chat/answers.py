@@ -3,10 +3,17 @@
 (the model's text, piece by piece), then `finish` (guarded and stored as an answer draft; a
 failing answer gives way to the composer's grounded one). Callers only adapt the pieces and the
 typed `Answer` to their output.
+
+`guarded()` holds the answer until the guard has read it and then streams the guarded text
+(the model's, or the composer's in its place): an injected text never reaches the manager, at
+the cost of the guard's time before the first token. Iterating the stream itself gives the
+model's raw, unguarded text as it comes. A model past the draft deadline is cut off and the
+composer answers.
 """
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,11 +26,12 @@ from copilot.chat.schemas import ChatDone, Turn
 from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest, DraftResult, PreparedDraft
 from copilot.drafting.schemas import AnswerDraft
-from copilot.errors import ContextBudgetError
+from copilot.errors import ContextBudgetError, ModelTimeoutError
 from copilot.llm.chat_model import stream_text
 from copilot.retrieval import tokens
 
 MAX_MESSAGE_CHARS = 4000
+_PIECES = re.compile(r"\S+\s*|\s+")  # word-sized pieces, as a model streams them
 
 
 @dataclass(frozen=True)
@@ -71,20 +79,40 @@ class AnswerStream(Iterator[str]):
     (and refuse) before it commits to a stream.
     """
 
-    def __init__(self, drafter: Drafter, chat: PreparedChat, pieces: Iterator[str]) -> None:
+    def __init__(
+        self, drafter: Drafter, chat: PreparedChat, pieces: Iterator[str], deadline: float
+    ) -> None:
         self.chat = chat
         self._drafter = drafter
         self._pieces = pieces
+        self._deadline = deadline
         self._text: list[str] = []
         self._started: float | None = None
+        self._timed_out = False
         self._answer: Answer | None = None
 
     def __next__(self) -> str:
+        """The model's next piece, unguarded; the stream ends early past the draft deadline."""
         if self._started is None:
             self._started = time.monotonic()
-        piece = next(self._pieces)
+        if self._timed_out:
+            raise StopIteration
+        try:
+            piece = next(self._pieces)
+        except ModelTimeoutError:
+            piece = None
+        if piece is None or time.monotonic() - self._started > self._deadline:
+            self._timed_out = True  # what came so far is cut off: the composer answers
+            close = getattr(self._pieces, "close", None)
+            if close is not None:
+                close()  # the model stops generating for no one
+            raise StopIteration
         self._text.append(piece)
         return piece
+
+    def guarded(self) -> Iterator[str]:
+        """The guarded answer in word-sized pieces, once the whole answer has been guarded."""
+        yield from _PIECES.findall(self.finish().done.answer)
 
     def finish(self) -> Answer:
         """Guard and store what was streamed (reading the rest first, if a caller stopped early);
@@ -94,7 +122,7 @@ class AnswerStream(Iterator[str]):
         for _ in self:
             pass
         seconds = 0.0 if self._started is None else time.monotonic() - self._started
-        text = "".join(self._text)
+        text = "" if self._timed_out else "".join(self._text)  # nothing: the composer's
         chat = self.chat
         result = self._drafter.finish_answer(chat.request, chat.prepared, text, seconds)
         draft = result.draft
@@ -157,7 +185,7 @@ class ChatService:
             timeout=self.services.settings.draft_deadline,
             history=chat.history,
         )
-        return AnswerStream(self.drafter, chat, pieces)
+        return AnswerStream(self.drafter, chat, pieces, self.services.settings.draft_deadline)
 
     def answer(self, chat: PreparedChat) -> Answer:
         """The whole answer without streaming."""

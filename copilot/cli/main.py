@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from copilot.cli.coaching import commitment_app, session_app
 from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out, progress
 from copilot.cli.drafting import ask, check, draft_app, verdict_table
 from copilot.cli.eval import eval_command
@@ -26,6 +27,8 @@ app = typer.Typer(
 )
 app.add_typer(draft_app, name="draft")
 app.add_typer(token_app, name="token")
+app.add_typer(session_app, name="session")
+app.add_typer(commitment_app, name="commitment")
 
 
 class KindChoice(StrEnum):
@@ -49,7 +52,9 @@ def _init(services: Services) -> int:
     return sum(len(p.to_embed) for p in plans)
 
 
-def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> IngestReport:
+def _ingest(
+    services: Services, files: list[Path], kind: KindChoice | None, mapping: Path | None = None
+) -> IngestReport:
     with progress() as bar:
         task = bar.add_task("embedding call notes", total=None)
 
@@ -57,8 +62,18 @@ def _ingest(services: Services, files: list[Path], kind: KindChoice | None) -> I
             bar.update(task, completed=done, total=total)
 
         from copilot.records.ingest import ingest
+        from copilot.records.transcripts.redaction import Redactor
 
-        return ingest(services.store, services.indexer, files, kind.value if kind else None, tick)
+        redact = Redactor(services.settings.redact, services.settings.redact_fields)
+        return ingest(
+            services.store,
+            services.indexer,
+            files,
+            kind.value if kind else None,
+            tick,
+            mapping=mapping,
+            redact=redact,
+        )
 
 
 @app.command()
@@ -74,17 +89,25 @@ def init() -> None:
 @errors_to_exit
 def ingest_command(
     files: Annotated[
-        list[Path], typer.Argument(help="reps.csv, activity.csv, calls.jsonl, sessions.jsonl")
+        list[Path],
+        typer.Argument(
+            help="reps.csv, activity.csv, calls.jsonl, sessions.jsonl; transcripts named by "
+            "call id (CALL-ID.vtt, .srt, .json, .txt); with --map, CRM exports"
+        ),
     ],
     kind: Annotated[
         KindChoice | None, typer.Option(help="What the files hold, if their names do not say.")
+    ] = None,
+    map_file: Annotated[
+        Path | None,
+        typer.Option("--map", help="A YAML mapping for CRM exports (docs/crm-mapping.md)."),
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Import canonical files; all-or-nothing, and re-importing the same file changes nothing."""
     services = _services()
     services.store.create_schema()
-    report = _ingest(services, files, kind)
+    report = _ingest(services, files, kind, map_file)
     if as_json:
         emit(
             {
@@ -149,8 +172,11 @@ def diagnose(
         emit(diagnosis.model_dump(mode="json"))
     else:
         from copilot.cli.render import diagnosis_view
+        from copilot.diagnosis.conversation import describe
 
         out.print(diagnosis_view(diagnosis))
+        for measures in diagnosis.conversation:  # what each call's transcript shows
+            out.print("\n".join(describe(measures)), markup=False, highlight=False)
 
 
 @app.command()
@@ -171,6 +197,34 @@ def search(
         out.print(f"[bold]{h.evidence_id}[/] ({h.rep_id}, distance {h.distance:.3f})")
         out.print(h.text, markup=False, highlight=False)
         out.print()
+
+
+rep_app = typer.Typer(help="Manage a rep's data.", no_args_is_help=True)
+app.add_typer(rep_app, name="rep")
+
+
+@rep_app.command("delete")
+@errors_to_exit
+def rep_delete(
+    rep_id: Annotated[str, typer.Argument(help="The rep's id, as in reps.csv.")],
+    team: Annotated[str | None, typer.Option(help="Refuse a rep outside this team.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    as_json: JsonFlag = False,
+) -> None:
+    """Delete a rep completely: every SQL row of theirs and their chunks in the vector store."""
+    from copilot.records.erasure import delete_rep
+
+    if not yes and not typer.confirm(f"Delete {rep_id} and all their records?"):
+        raise typer.Exit(1)
+    services = _services()
+    services.store.create_schema()
+    done = delete_rep(services.store, services.vectors, rep_id, team)
+    if as_json:
+        emit({"rep_id": done.rep_id, "team": done.team, "rows": done.rows, "chunks": done.chunks})
+    else:
+        removed = ", ".join(f"{t} {n}" for t, n in sorted(done.rows.items()) if n)
+        line = f"deleted {done.rep_id} ({done.team}): {removed}; {done.chunks} chunks"
+        out.print(line, soft_wrap=True, markup=False, highlight=False)
 
 
 # The other modules' commands, listed by `--help` in the order a manager meets them.

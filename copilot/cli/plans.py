@@ -7,7 +7,7 @@ interrupted batch, retries failed reps, or does nothing when every plan is store
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.table import Table
@@ -72,11 +72,20 @@ def plans(
             "--concurrency", min=1, max=64, help="Reps drafted at once (COPILOT_BATCH_CONCURRENCY)."
         ),
     ] = None,
+    via: Annotated[
+        Literal["live", "batch-api"],
+        typer.Option(
+            "--via",
+            help="live: each rep's model call now; batch-api: one OpenAI Batch API batch "
+            "(about half the price, results within 24h; see docs/http-api.md).",
+        ),
+    ] = "live",
     as_json: JsonFlag = False,
 ) -> None:
     """Draft every rep's monthly plan; exits 1 if any rep failed (run again to retry them)."""
     from copilot.batch import queue as db
-    from copilot.batch.engine import RunOptions, run_job
+    from copilot.batch.engine import RunOptions
+    from copilot.batch.remote import run_via
     from copilot.batch.views import detail
     from copilot.components import Services
     from copilot.drafting.pipeline import Drafter
@@ -93,7 +102,7 @@ def plans(
             ended = counts.get("done", 0) + counts.get("skipped", 0) + counts.get("failed", 0)
             bar.update(task, total=counts.get("total"), completed=ended)
 
-        if not run_job(drafter, job.id, RunOptions(concurrency, on_progress=update)):
+        if not run_via(drafter, job.id, RunOptions(concurrency, on_progress=update), via):
             _watch(services, job.id, update)
     with services.store.sessions() as session:
         view = detail(session, db.get_job(session, job.id))

@@ -13,6 +13,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from copilot.diagnosis import funnel
+from copilot.diagnosis.conversation import call_measures
 from copilot.diagnosis.quadrant import PRIORITY, desire_axis, quadrant, results_axis
 from copilot.diagnosis.schemas import CommitmentView, Diagnosis, Focus, StageReading
 from copilot.diagnosis.stages import calls_for
@@ -173,6 +174,7 @@ def diagnose(
         open_commitments=[c for c in views if not c.overdue],
         overdue_commitments=[c for c in views if c.overdue],
         evidence=list(dict.fromkeys(evidence)),
+        conversation=call_measures(calls, rep.name),  # transcript measures, each with its ids
     )
 
 

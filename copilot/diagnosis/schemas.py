@@ -114,6 +114,34 @@ class CommitmentView(BaseModel):
     days_overdue: int
 
 
+class MeasureReading(BaseModel):
+    """One transcript measure as evidence for the capability it bears on."""
+
+    capability: Capability
+    signal: str
+    value: str
+    evidence: list[str]
+
+
+class CallMeasures(BaseModel):
+    """What a speaker-attributed transcript shows (see `diagnosis/conversation.py`); times in
+    seconds from the call's start, None when the transcript has no times or no such moment."""
+
+    call_id: str
+    date: date
+    account: str
+    timed: bool
+    rep_talk_share: float
+    talk_basis: Literal["time", "words"]
+    longest_monologue_s: float | None
+    questions: int
+    open_questions: int
+    first_situation_question_s: float | None
+    price_first_s: float | None
+    rep_words_first_30s: int | None
+    readings: list[MeasureReading]
+
+
 class Diagnosis(BaseModel):
     """The deterministic read of one rep: quadrant, funnel gaps, single focus or abstention."""
 
@@ -135,3 +163,4 @@ class Diagnosis(BaseModel):
     open_commitments: list[CommitmentView]
     overdue_commitments: list[CommitmentView]
     evidence: list[str]
+    conversation: list[CallMeasures] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from copilot.diagnosis.schemas import Diagnosis
 from copilot.drafting.schemas import AnyDraft, DraftKind
 from copilot.guard import FactIndex, Finding, GuardReport, build_facts, check
 from copilot.guard.facts import OthersCache
+from copilot.guard.knowledge import GuardKnowledge
 from copilot.retrieval.cards import framework
 
 _DRAFT: TypeAdapter[AnyDraft] = TypeAdapter(AnyDraft)
@@ -39,7 +40,8 @@ def guard_context(
     fw = framework(services.settings.knowledge_dir)
     diagnosis = diagnosis or services.diagnoser.rep(rep_id, team)
     with services.store.sessions() as session:
-        facts = build_facts(session, rep_id, diagnosis, fw.card_ids, others)
+        knowledge = GuardKnowledge(services.store)  # teammates' facts, per data version
+        facts = build_facts(session, rep_id, diagnosis, fw.card_ids, others, knowledge=knowledge)
     return GuardContext(facts, fw.cliches)
 
 

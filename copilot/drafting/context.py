@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from copilot.diagnosis.conversation import context_lines
 from copilot.diagnosis.schemas import Diagnosis, StageReading
 from copilot.diagnosis.stages import calls_for
 from copilot.retrieval.packing import ContextItem
@@ -59,6 +60,10 @@ def diagnosis_text(d: Diagnosis) -> str:
         )
     for c in d.open_commitments:
         lines.append(f"Open commitment: {c.text} (due {c.due}) [commitment:{c.commitment_id}]")
+    # What timed transcripts show (talk share, first question...), for the focus's capability;
+    # only timed ones, the measures the guard can check a draft's figure against.
+    timed = [m for m in d.conversation if m.timed]
+    lines += context_lines(timed, d.focus.capability if d.focus else None)
     return "\n".join(lines)
 
 

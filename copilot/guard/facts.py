@@ -1,13 +1,16 @@
 """Builds the closed world a draft is checked in (`FactIndex`): this rep's facts, every other
-rep's, the diagnosis.
+rep's of the team, the diagnosis.
 
-`build_facts` reads the record once per draft; the diagnosis adds the numbers a coach cites
-(stage rates, team medians and 75th percentiles, gaps in points, wins lost, days overdue).
+`build_facts` reads this rep's record fresh for every draft; the other reps' facts and the
+ordinary words come from the guard's knowledge (cached per data version), or are read from the
+session when no knowledge is given. The diagnosis adds the numbers a coach cites (stage rates,
+team medians and 75th percentiles, gaps in points, wins lost, days overdue).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from sqlalchemy.orm import Session
 
@@ -15,16 +18,20 @@ from copilot.diagnosis.schemas import Diagnosis, StageReading
 from copilot.errors import NotFoundError
 from copilot.guard.closed_world import FactIndex, RepFacts
 from copilot.guard.injection import pushed_terms
+from copilot.guard.knowledge import (
+    GuardKnowledge,
+    OthersCache,
+    TeamWorld,
+    read_ordinary,
+    read_team,
+)
 from copilot.guard.names import COMMON, TITLES
 from copilot.guard.record import read_record
-from copilot.store.database import Store
+from copilot.store.tables import Rep
 
 MIN_TOKEN = 3
 
-
-# Other reps' facts, keyed by rep and window: a batch drafting a whole team reads each record
-# once instead of once per draft (quadratic in team size without it).
-OthersCache = dict[tuple[str, tuple[str, ...]], RepFacts]
+__all__ = ["OthersCache", "build_facts"]
 
 
 def build_facts(
@@ -33,37 +40,37 @@ def build_facts(
     diagnosis: Diagnosis,
     card_ids: Iterable[str],
     others_cache: OthersCache | None = None,
+    *,
+    knowledge: GuardKnowledge | None = None,
 ) -> FactIndex:
-    """The fact index for one rep's drafts, read from the records database.
+    """The fact index for one rep's drafts.
 
     The closed world is the rep's own team: the reps a fact can leak from are teammates. A fact
     of another team is simply not in this world (reported as unverified, never as another
     team's), so no finding can name, count or confirm anything outside the team. Every rep's
     lower-case words still form the vocabulary of ordinary words that tells a name from a
     capitalised word ("Getting Linda Ferris on a call"); no finding shows them.
-    `others_cache` (owned by a caller that drafts many reps from one snapshot of the records)
-    keeps the other reps' facts between calls; this rep's own facts are always read fresh.
+    `knowledge` (the store's cache) supplies the teammates' facts and those words as of the
+    current data version; without it they are read from `session`, through `others_cache`
+    when a caller drafts many reps from one snapshot of the records.
     """
-    reps = {r.rep_id: r for r in Store.reps(session)}
-    if rep_id not in reps:
+    # The knowledge first: a build it waits for then holds no connection of `session`.
+    world = knowledge.world(diagnosis.team, diagnosis.window) if knowledge else None
+    rep = session.get(Rep, rep_id)
+    if rep is None:
         raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
-    own = read_record(session, reps[rep_id], diagnosis.window)
+    own = read_record(session, rep, diagnosis.window)
     _diagnosis_facts(own, diagnosis)
-    cache: OthersCache = {} if others_cache is None else others_cache
-    window = tuple(diagnosis.window)
-    everyone = {}
-    for other in reps.values():
-        if other.rep_id == rep_id:
-            continue
-        key = (other.rep_id, window)
-        if key not in cache:
-            cache[key] = read_record(session, other, diagnosis.window)
-        everyone[other.rep_id] = cache[key]
-    team = reps[rep_id].team
-    others = {r: facts for r, facts in everyone.items() if reps[r].team == team}
-    lower = set().union(own.lower_words, *(o.lower_words for o in everyone.values()))
-    for facts in (own, *others.values()):
-        facts.tokens = _distinctive(facts, lower)
+    if world is None:
+        cache: OthersCache = {} if others_cache is None else others_cache
+        team = read_team(session, rep.team, diagnosis.window, cache)
+        world = TeamWorld(team, read_ordinary(session))
+    lower = world.ordinary | own.lower_words
+    own.tokens = _distinctive(own, lower)
+    # Copies: the cached facts are shared by every check, and tokens depend on this rep's words.
+    others = {
+        r: replace(f, tokens=_distinctive(f, lower)) for r, f in world.facts.items() if r != rep_id
+    }
     return FactIndex(
         rep=own,
         others=others,
@@ -71,11 +78,11 @@ def build_facts(
         card_ids=frozenset(card_ids),
         injections=list(own.injections),
         pushed=pushed_terms(own.injections, own.corpus, diagnosis.quadrant),
-        ordinary=frozenset(lower),
+        ordinary=lower,
     )
 
 
-def _distinctive(facts: RepFacts, lower: set[str]) -> set[str]:
+def _distinctive(facts: RepFacts, lower: frozenset[str]) -> set[str]:
     """First words of this rep's names (and surnames), when never an ordinary lower-case word."""
     words: set[str] = set()
     for name in facts.names.values():

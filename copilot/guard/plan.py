@@ -61,7 +61,7 @@ def declared_focus_findings(draft: AnyDraft | str, facts: FactIndex) -> list[Fin
 # median of 39.4%". With one month of activity the framework abstains and observes first.
 _GAP = re.compile(
     r"\b(?:weak(?:est)?\s+(?:spot|stage|point|area|link)|weakest\s+on\s+the\s+team|biggest\s+gap"
-    r"|(?:cost|costs|costing)\s+(?:you|her|him|them)\b|(?:below|behind|under|against|short\s+of)"
+    r"|(?:cost|costs|costing)\s+(?:you|her|him)\b|(?:below|behind|under|against|short\s+of)"
     r"\s+(?:a\s+|the\s+)?team(?:'s)?\s+(?:median|average)|team\s+median\s+of)",
     re.I,
 )
@@ -96,7 +96,7 @@ def thin_data_findings(units: list[Unit], facts: FactIndex) -> list[Finding]:
     return out
 
 
-MAX_OBJECTIVE_CAPABILITIES = 2
+MAX_OBJECTIVE_CAPABILITIES = 3
 
 
 def objective_findings(units: list[Unit]) -> list[Finding]:

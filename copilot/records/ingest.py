@@ -10,6 +10,7 @@ records as they are then, so nothing another import wrote meanwhile is overwritt
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.errors import ImportValidationError, RowError
+from copilot.records.mapping.reader import read_mapped
 from copilot.records.readers import (
     KINDS,
     Kind,
@@ -27,11 +29,14 @@ from copilot.records.readers import (
     detect_kind,
     read_file,
 )
+from copilot.records.rollback import restore
+from copilot.records.transcripts.files import attach, attach_stored, is_transcript
 from copilot.records.upsert import FileCounts, write_rows
 from copilot.retrieval.indexing import Indexer, SyncPlan
 from copilot.retrieval.vectors import team_collection
 from copilot.store.database import Store
 from copilot.store.tables import Call, CoachingSession, Commitment, Rep
+from copilot.store.versions import bump
 
 Progress = Callable[[int], None]
 # An extra rule on the rows, read in the session the import reads or writes in (a team scope).
@@ -58,10 +63,17 @@ class PreparedImport:
     embedded: int
 
 
-def parse_files(paths: Iterable[Path], kind: Kind | None = None) -> list[ParsedFile]:
-    """Read and validate files, ordered so reps come before the rows that name them."""
+def parse_files(
+    paths: Iterable[Path], kind: Kind | None = None, mapping: Path | None = None
+) -> list[ParsedFile]:
+    """Read and validate files, ordered so reps come before the rows that name them; with a
+    `mapping`, the files are CRM exports read through it."""
+    paths = list(paths)
+    if mapping is not None:
+        return read_mapped(mapping, paths)
     parsed: list[ParsedFile] = []
-    for path in paths:
+    transcripts = [p for p in paths if is_transcript(p)]  # `CALL-ID.vtt`: joins its call
+    for path in (p for p in paths if p not in transcripts):
         found = kind or detect_kind(path)
         if found is None:
             bad = ParsedFile(path, "reps")
@@ -74,6 +86,7 @@ def parse_files(paths: Iterable[Path], kind: Kind | None = None) -> list[ParsedF
             parsed.append(bad)
             continue
         parsed.append(read_file(path, found))
+    parsed += attach(parsed, transcripts)
     parsed.sort(key=lambda p: KINDS.index(p.kind))
     check_across_files(parsed)
     return parsed
@@ -201,10 +214,16 @@ def prepare(
     progress: Callable[[str, int, int], None] | None = None,
     *,
     check: Check | None = None,
+    mapping: Path | None = None,
+    redact: Callable[[list[ParsedFile]], None] | None = None,
 ) -> PreparedImport:
     """Validate files and embed what changed; writes nothing. Raises ImportValidationError
-    listing every problem."""
-    files = parse_files(paths, kind)
+    listing every problem. `mapping` reads CRM exports; `redact` takes personal data out."""
+    files = parse_files(paths, kind, mapping)
+    with store.sessions() as session:
+        attach_stored(session, files)
+    if redact is not None:
+        redact(files)
     errors: list[RowError] = [e for f in files for e in f.errors]
     with store.sessions() as session:
         if errors:
@@ -240,6 +259,8 @@ def commit(
             changed = "a rep of this import changed team while it was embedded"
             raise ImportValidationError([RowError("import", 0, "", changed, "run it again")])
         report.files = [write_rows(session, f) for f in prepared.files]
+        if any(c.inserted or c.updated for c in report.files):  # bulk deletes included
+            bump(session, {prepared.teams[r] for r in named if r in prepared.teams})
         session.flush()
         for plan in prepared.plans:
             indexer.apply(plan)
@@ -247,6 +268,22 @@ def commit(
     report.chunks_reused = sum(p.reused for p in prepared.plans)
     report.chunks_deleted = sum(len(p.stale) for p in prepared.plans)
     return report
+
+
+def commit_or_restore(
+    store: Store, indexer: Indexer, prepared: PreparedImport, check: Check | None = None
+) -> IngestReport:
+    """`commit`; when it fails after writing vectors, those are undone (`rollback.restore`)."""
+    try:
+        return commit(store, indexer, prepared, check)
+    except ImportValidationError:
+        raise  # found before any write
+    except Exception:
+        try:
+            restore(store, indexer, prepared.plans)
+        except Exception:  # the store refuses writes now: its recovery repairs every collection
+            logging.getLogger("copilot.records").exception("restoring the vectors failed")
+        raise
 
 
 def ingest(
@@ -257,7 +294,11 @@ def ingest(
     progress: Callable[[str, int, int], None] | None = None,
     *,
     check: Check | None = None,
+    mapping: Path | None = None,
+    redact: Callable[[list[ParsedFile]], None] | None = None,
 ) -> IngestReport:
     """Import files all-or-nothing; raises ImportValidationError listing every problem."""
-    prepared = prepare(store, indexer, paths, kind, progress, check=check)
-    return commit(store, indexer, prepared, check)
+    prepared = prepare(
+        store, indexer, paths, kind, progress, check=check, mapping=mapping, redact=redact
+    )
+    return commit_or_restore(store, indexer, prepared, check)

@@ -18,6 +18,7 @@ from copilot.errors import RowError
 from copilot.records.messages import explain
 from copilot.records.sanitize import clean_value
 from copilot.records.schemas import ActivityRow, CallRow, RepRow, SessionRow
+from copilot.records.transcripts.calls import prepare_row
 
 Kind = Literal["reps", "activity", "calls", "sessions"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
@@ -64,6 +65,7 @@ class ParsedFile:
     kind: Kind
     rows: list[tuple[int, Any]] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    speakers: dict[str, Any] = field(default_factory=dict)  # call_id -> its speaker mapping
 
     def error(self, line: int, field_name: str, message: str, fix: str) -> None:
         self.errors.append(RowError(self.path.name, line, field_name, message, fix))
@@ -162,6 +164,12 @@ def _read_jsonl(parsed: ParsedFile, text: str) -> None:
         if not isinstance(raw, dict):
             parsed.error(line, "", "the line is not a JSON object", "wrap the fields in {...}")
             continue
+        if parsed.kind == "calls":  # a transcript in any supported format becomes stored text
+            raw, speakers, problems = prepare_row(raw)
+            parsed.speakers[str(raw.get("call_id"))] = speakers
+            if problems:
+                parsed.errors += [RowError(parsed.path.name, line, *p) for p in problems]
+                continue
         _validate(parsed, line, {k: v for k, v in raw.items() if v is not None})
 
 

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 
 from langchain_core.embeddings import Embeddings
 
+from copilot.records.transcripts.chunking import timed_pieces
 from copilot.retrieval.embeddings import model_id
 from copilot.retrieval.schemas import Card, Chunk
 from copilot.retrieval.tokens import chunk as token_chunks
@@ -73,8 +74,15 @@ class Indexer:
         out: list[Chunk] = []
         for name in ("summary", "transcript", "manager_notes"):
             text = getattr(call, name) or ""
-            for i, piece in enumerate(token_chunks(text, self.size, self.overlap)):
-                body = f"{header}, {name.replace('_', ' ')}:\n{piece}"
+            # A timed transcript is cut by whole lines: each chunk keeps speakers and times.
+            timed = timed_pieces(text, self.size) if name == "transcript" else None
+            pieces = (
+                [p.text for p in timed] if timed else token_chunks(text, self.size, self.overlap)
+            )
+            for i, piece in enumerate(pieces):
+                at = timed[i] if timed else None
+                cite = f" from {at.moment} [call:{call.call_id}@{at.moment}]" if at else ""
+                body = f"{header}, {name.replace('_', ' ')}{cite}:\n{piece}"
                 out.append(
                     Chunk(
                         chunk_id=f"call:{call.call_id}:{name}:{i}",
@@ -84,6 +92,8 @@ class Indexer:
                         rep_id=call.rep_id,
                         field=name,
                         content_hash=self._hash(body),
+                        moment=at.moment if at else "",
+                        speakers=at.speakers if at else "",
                     )
                 )
         return out

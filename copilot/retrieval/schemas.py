@@ -41,6 +41,8 @@ class Chunk(BaseModel):
     field: str = ""
     capability: str = ""
     content_hash: str
+    moment: str = ""  # a timed transcript chunk: when its first line starts (`06:10`)
+    speakers: str = ""  # and who speaks in it
 
 
 class RetrievedChunk(BaseModel):

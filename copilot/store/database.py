@@ -13,7 +13,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from copilot.errors import NotFoundError
 from copilot.store.tables import (
     Activity,
-    Base,
     Call,
     CoachingSession,
     Commitment,
@@ -21,6 +20,7 @@ from copilot.store.tables import (
     DraftReview,
     Rep,
 )
+from copilot.store.versions import TeamCache, track
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -51,10 +51,15 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        track(self.sessions)  # a write of a team's records moves its data version
+        self.derived = TeamCache(self.sessions)  # what the records imply, per data version
 
     def create_schema(self) -> None:
-        """Create every table that does not exist yet (the service's tables included)."""
-        Base.metadata.create_all(self.engine)
+        """Bring the schema to the newest migration: create a new database whole, upgrade an
+        existing one in place (see copilot/store/migrations)."""
+        from copilot.store.migrations.upgrade import upgrade_schema
+
+        upgrade_schema(self.engine)
 
     def rep(self, session: Session, rep_id: str, team: str | None = None) -> Rep:
         """One rep; another team's rep is reported as not found."""

@@ -215,3 +215,122 @@ class DraftReview(Base):
     edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     original_payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     original_guard: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+# --- SQL tables of the coaching loop: commitment status changes, and approved plans' baselines.
+
+
+class CommitmentUpdate(Base):
+    """One status change of a commitment, with the manager's note (the latest note is shown).
+
+    No foreign key: a re-import may delete the commitment, and its history must not block it.
+    """
+
+    __tablename__ = "commitment_updates"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    commitment_id: Mapped[str] = mapped_column(String(64), index=True)
+    team: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str | None] = mapped_column(Text)
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class PlanBaseline(Base):
+    """An approved plan's metric and its baseline, recorded at approval, one per plan draft."""
+
+    __tablename__ = "plan_baselines"
+    __table_args__ = (Index("ix_plan_baselines_rep", "team", "rep_id", "month"),)
+
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
+    team: Mapped[str] = mapped_column(String(100))
+    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"))
+    month: Mapped[str] = mapped_column(String(7))
+    metric: Mapped[str] = mapped_column(String(50))
+    capability: Mapped[str] = mapped_column(String(20))
+    baseline: Mapped[float] = mapped_column(Float)
+    target: Mapped[float] = mapped_column(Float)
+    approved_by: Mapped[str | None] = mapped_column(String(200))
+    approved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- SQL table the web pages own: a signed-in browser's session (issue 14).
+
+
+class WebSession(Base):
+    """A browser's sign-in: keyed by a SHA-256 of the cookie's random value, holding the token's
+    id (never its secret) and the session's CSRF token; revoking the token ends it."""
+
+    __tablename__ = "web_sessions"
+
+    session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.token_id"), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- SQL table of data versions: a counter per team that every write of its records moves.
+
+
+class DataVersion(Base):
+    """A team's data version, bumped in the transaction that writes the team's records, so
+    every process rebuilds what it derived from them (the guard's knowledge, the board)."""
+
+    __tablename__ = "data_versions"
+
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# --- SQL table of the HTTP service's rate limit, shared by its worker processes.
+
+
+class RateHit(Base):
+    """One request counted against a manager token's limit per minute (`at`: epoch seconds);
+    rows older than a minute are deleted as the token's next request is counted."""
+
+    __tablename__ = "rate_hits"
+    __table_args__ = (Index("ix_rate_hits_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[float] = mapped_column(Float)
+
+
+# --- SQL tables of batches sent to the OpenAI Batch API (issue 15, part 5).
+
+
+class BatchRemote(Base):
+    """One round of a job sent to the Batch API: the uploaded file, the remote batch, its state
+    (`uploaded`, `submitted`, `collected`, `failed`), so a restarted run polls it, not a new one."""
+
+    __tablename__ = "batch_remotes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("batch_jobs.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(12))
+    input_file_id: Mapped[str] = mapped_column(String(200))
+    remote_batch_id: Mapped[str | None] = mapped_column(String(200))
+    remote_status: Mapped[str | None] = mapped_column(String(20))
+    output_file_id: Mapped[str | None] = mapped_column(String(200))
+    error_file_id: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BatchRemoteItem(Base):
+    """One rep's request in a remote round: its custom_id, prompt hash and the reply collected
+    (the response body), or the error that stands for it."""
+
+    __tablename__ = "batch_remote_items"
+
+    remote_id: Mapped[int] = mapped_column(ForeignKey("batch_remotes.id"), primary_key=True)
+    rep_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    custom_id: Mapped[str] = mapped_column(String(200))
+    prompt_hash: Mapped[str] = mapped_column(String(64))
+    reply: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    # set once the rep's item has an outcome: a retry of the rep starts a new first round
+    ended: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -15,7 +15,7 @@ from langchain_core.messages import AIMessage, HumanMessage
 from copilot.chat import HISTORY_TURNS, MAX_MESSAGE_CHARS, Turn, history_messages
 from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest
-from copilot.errors import ModelTimeoutError
+from copilot.errors import ModelTimeoutError, ModelUnavailableError
 from copilot.records.ingest import ingest
 from tests.support.api_support import app_for, bearer
 from tests.support.fakes import FakeChatModel
@@ -90,10 +90,12 @@ def test_answer_streams_then_done_carries_the_guard(chat: Chat) -> None:
     assert chat.model.kwargs_log[0]["max_tokens"] == chat.services.settings.llm_max_tokens
 
 
-def test_failing_answer_is_replaced_by_the_composer(chat: Chat) -> None:
+def test_failing_answer_is_replaced_by_the_composer_before_a_token_is_sent(chat: Chat) -> None:
     chat.model.enqueue(GENERIC)
-    got = events(ask(chat, "How do I motivate them?"))
-    assert "".join(d for e, d in got if e == "token") == GENERIC
+    body = ask(chat, "How do I motivate them?")
+    got = events(body)
+    assert "".join(d for e, d in got if e == "token") == chat.grounded()
+    assert "smarter" not in body  # the rejected text never reaches the manager
     done = json.loads(got[-1][1])
     assert got[-1][0] == "done"
     assert done["source"] == "composer" and done["passed"] is True
@@ -116,10 +118,39 @@ def test_failing_answer_is_stored_as_the_grounded_one(chat: Chat) -> None:
     assert turns[1]["draft_id"] == done["draft_id"]
 
 
-def test_multiline_tokens_survive_the_event_format(chat: Chat) -> None:
-    chat.model.enqueue("line one\n\nline two\r\n")
+@pytest.fixture
+def raw_chat(services: Services, two_teams: TeamFiles, tmp_path: Path) -> Iterator[Chat]:
+    """The chat with COPILOT_CHAT_STREAM=raw: the model's text as it comes, flagged."""
+    raw = Services(services.settings.model_copy(update={"chat_stream": "raw"}), services.embedder)
+    ingest(raw.store, raw.indexer, two_teams.write(tmp_path))
+    model = FakeChatModel()
+    with TestClient(app_for(raw, model)) as client:
+        yield Chat(client, model, raw, bearer(raw, "alpha", "Ana"))
+
+
+def test_multiline_tokens_survive_the_event_format(raw_chat: Chat) -> None:
+    raw_chat.model.enqueue("line one\n\nline two\r\n")
+    got = events(ask(raw_chat, "q"))
+    assert "".join(d for e, d in got if e == "unguarded") == "line one\n\nline two\n"
+
+
+def test_a_raw_stream_is_flagged_unguarded_and_done_says_what_stood(raw_chat: Chat) -> None:
+    raw_chat.model.enqueue(GENERIC)
+    got = events(ask(raw_chat, "How do I motivate them?"))
+    assert {e for e, _ in got} == {"unguarded", "done"}  # never a `token`: nothing guarded
+    assert "".join(d for e, d in got if e == "unguarded") == GENERIC
+    done = json.loads(got[-1][1])
+    assert done["source"] == "composer" and done["answer"] == raw_chat.grounded()
+
+
+def test_a_model_past_the_deadline_ends_in_the_composers_answer(chat: Chat) -> None:
+    fault = ModelTimeoutError("the local model ran past the draft's deadline")
+    chat.model.enqueue({"content": "Partial answer here", "fail_after": 2, "error": fault})
     got = events(ask(chat, "q"))
-    assert "".join(d for e, d in got if e == "token") == "line one\n\nline two\n"
+    assert [e for e, _ in got][-1] == "done" and "Partial" not in str(got)
+    done = json.loads(got[-1][1])
+    assert done["source"] == "composer" and done["answer"] == chat.grounded()
+    assert "".join(d for e, d in got if e == "token") == chat.grounded()
 
 
 def test_history_is_kept_and_sent_back_to_the_model(chat: Chat) -> None:
@@ -188,8 +219,9 @@ def test_long_message_is_422_naming_the_limit(chat: Chat) -> None:
     assert chat.model.sent == []
 
 
-def test_error_mid_stream_is_an_event_with_the_correlation_id(chat: Chat) -> None:
-    fault = ModelTimeoutError("the local model ran past the draft's deadline")
+def test_error_mid_stream_is_an_event_with_the_correlation_id(raw_chat: Chat) -> None:
+    chat = raw_chat
+    fault = ModelUnavailableError("the model endpoint went away")
     chat.model.enqueue({"content": "Partial answer here", "fail_after": 2, "error": fault})
     with chat.client.stream(
         "POST",
@@ -198,11 +230,11 @@ def test_error_mid_stream_is_an_event_with_the_correlation_id(chat: Chat) -> Non
         headers={**chat.alpha, "X-Request-ID": "req-12345678"},
     ) as r:
         got = events(r.read().decode())
-    assert [e for e, _ in got] == ["token", "token", "error"]
+    assert [e for e, _ in got] == ["unguarded", "unguarded", "error"]
     error = json.loads(got[-1][1])
     assert error == {
-        "code": "model_timeout",
-        "message": "the local model ran past the draft's deadline",
+        "code": "model_unavailable",
+        "message": "the model endpoint went away",
         "correlation_id": "req-12345678",
     }
     assert chat.client.get("/v1/reps/A1/chat", headers=chat.alpha).json()["turns"] == []
