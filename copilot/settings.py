@@ -71,8 +71,9 @@ class Settings(BaseSettings):
     api_rate_limit: int = Field(  # a page client's ~300 a minute, doubled (configuration.md)
         default=600, ge=1, description="Requests per minute per manager token; more is 429."
     )
+    # A two-hour call as timed WebVTT (1,440 cues) is about 57,000 tokens with its timestamps.
     transcript_max_tokens: int = Field(
-        default=20_000, ge=100, description="Largest call transcript accepted (cl100k tokens)."
+        default=64_000, ge=100, description="Largest call transcript accepted (cl100k tokens)."
     )
     note_max_tokens: int = Field(
         default=2_000,

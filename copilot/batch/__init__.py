@@ -1,5 +1,6 @@
 """A team's monthly plans as a resumable batch: jobs and items in SQL with leases (`queue`),
-the worker pool (`engine`), and what a job shows (`views`).
+the worker pool (`engine`), and what a job shows (`views`); or the same drafts through the
+OpenAI Batch API (`remote`, `replay`, `batch_api`, with its rows in `remote_rows`).
 """
 
 from __future__ import annotations
