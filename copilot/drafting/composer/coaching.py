@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from copilot.diagnosis.schemas import Capability, Diagnosis, StageReading
+from copilot.diagnosis.schemas import CallMeasures, Capability, Diagnosis, StageReading
 from copilot.diagnosis.stages import calls_for
 from copilot.drafting.context import strongest_stage
 from copilot.drafting.schemas import (
@@ -21,6 +21,7 @@ from copilot.drafting.schemas import (
     SegmentName,
     SegmentOut,
 )
+from copilot.records.transcripts.timecode import stamp
 from copilot.store.tables import Call
 
 WORDS = {
@@ -130,6 +131,8 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
                 evidence=[f"call:{call.call_id}"],
             )
         )
+    if (measured := measure_question(d)) is not None:
+        qs.append(measured)
     for c in [*d.overdue_commitments, *d.open_commitments][:2]:
         qs.append(
             QuestionOut(
@@ -155,6 +158,32 @@ def compose_questions(inp: ComposerInput) -> QuestionsOut:
             )
         )
     return QuestionsOut(questions=qs[:7])
+
+
+def measure_question(d: Diagnosis) -> QuestionOut | None:
+    """A root-cause question on what the newest timed transcript shows for the focus: talk
+    share and the first situation question (discovery), the first 30 seconds (opening), when
+    price came up (value, closing). None without such a transcript."""
+    if d.focus is None:
+        return None
+    cap = d.focus.capability
+    m: CallMeasures | None = next((m for m in d.conversation if m.timed), None)
+    if m is None:
+        return None
+    on = f"On the {m.account} call on {m.date.isoformat()}"
+    cid = f"call:{m.call_id}"
+    if cap == "discovery" and m.first_situation_question_s is not None:
+        at = stamp(m.first_situation_question_s)
+        text = f"{on} you spoke {m.rep_talk_share:.0f}% of the time and your first question about their situation came at {at}: what did you want to learn before then?"
+        return QuestionOut(stage="root_cause", text=text, evidence=[cid, f"{cid}@{at}"])
+    if cap == "opening" and m.rep_words_first_30s is not None:
+        text = f"{on} you said {m.rep_words_first_30s} words in the first 30 seconds: what did you want the buyer to hear first?"
+        return QuestionOut(stage="root_cause", text=text, evidence=[cid, f"{cid}@00:00"])
+    if cap in {"value", "closing"} and m.price_first_s is not None:
+        at = stamp(m.price_first_s)
+        text = f"{on} price first came up at {at}: what had the buyer told you about their problem by then?"
+        return QuestionOut(stage="root_cause", text=text, evidence=[cid, f"{cid}@{at}"])
+    return None
 
 
 def bank_question(inp: ComposerInput, capability: str) -> str:
