@@ -41,7 +41,7 @@ def evidence_href(evidence_id: str) -> str:
     if kind == "activity":
         return "#" + anchor("month", rest.rpartition(":")[2])
     if kind in ("call", "session", "commitment"):
-        return "#" + anchor(kind, rest)
+        return "#" + anchor(kind, rest.partition("@")[0])  # "call:C1@06:10" opens the call
     return "#profile"  # rating:, goal: and anything else the profile holds
 
 

@@ -144,6 +144,7 @@ def test_markup_in_a_call_note_renders_as_text(alpha_client: tuple[TestClient, s
 
 def test_evidence_ids_point_at_their_anchor() -> None:
     assert evidence_href("call:CA 1") == "#call-CA_1"
+    assert evidence_href("call:CA1@06:10") == "#call-CA1"
     assert evidence_href("activity:A1:2026-10") == "#month-2026-10"
     assert evidence_href("session:S1") == "#session-S1"
     assert evidence_href("rating:A1") == "#profile"
@@ -208,3 +209,12 @@ def test_an_expired_session_signs_out_and_is_swept(web_world: WebWorld) -> None:
     with store.sessions() as session:
         assert session.query(WebSession).count() == 1
     assert sessions.lookup(store, value) is None
+
+
+def test_the_rep_page_shows_what_a_timed_transcript_measures(
+    web_world: WebWorld, alpha_client: tuple[TestClient, str]
+) -> None:
+    client, _ = alpha_client
+    page = client.get("/reps/A001").text
+    assert "What the transcripts show" in page
+    assert "rep talk share" in page and 'href="#call-A001-C2"' in page

@@ -22,6 +22,23 @@ XSS_NOTE = '<script>window.__pwned = 1</script> <img src=x onerror="window.__pwn
 BETA_NAME = "Brianna Voss"
 
 
+# A timed transcript: the rep page shows what it measures.
+TIMED = """WEBVTT
+
+1
+00:00:01.000 --> 00:00:30.000
+Rep A001: Thanks for the time, let me tell you about our platform and its modules.
+
+2
+00:00:31.000 --> 00:00:40.000
+Rep A001: How do you plan deliveries today?
+
+3
+00:00:41.000 --> 00:00:50.000
+Pat Buyer: On a whiteboard, and it breaks every Monday.
+"""
+
+
 @dataclass
 class WebWorld:
     services: Services
@@ -42,6 +59,7 @@ def build(services: Services, tmp: Path) -> WebWorld:
         row["desire_rating"] = rating  # places the reps in the 2x2
     alpha.call("A000-C2", "A000", date="2026-11-02", account="Initech", summary="Rep asked about budget.", manager_notes=XSS_NOTE)  # fmt: skip
     alpha.session("S-A000", "A000", "2026-11-01", [("K-A000-1", "2026-11-25", "open")])
+    alpha.call("A001-C2", "A001", date="2026-11-05", account="Umbrella", summary="Discovery call.", transcript=TIMED)  # fmt: skip
     beta = plan_team("beta", 1)
     beta.reps[0]["name"] = BETA_NAME
     load(services, alpha, tmp / "alpha")
