@@ -77,7 +77,10 @@ def size_problems(row: object, settings: Settings) -> list[tuple[str, str, str]]
     found = []
     for name, limit, variable in limits:
         what = name.replace("_", " ")
-        problem = token_problem(getattr(row, name, None), limit, what, variable)
+        text = getattr(row, name, None)
+        if text is not None and not isinstance(text, str):  # Gong's structure: its JSON
+            text = json.dumps(text)
+        problem = token_problem(text, limit, what, variable)
         if problem:
             found.append((name, problem, variable))
     return found

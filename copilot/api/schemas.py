@@ -126,7 +126,14 @@ class CallNote(_Input):
     stage: Stage
     source: CallSource
     summary: Text
-    transcript: str | None = None
+    transcript: str | dict[str, Any] | list[Any] | None = Field(
+        default=None,
+        description="Text in any supported format (WebVTT, SRT, `Speaker: text` lines, plain),"
+        " or Gong's transcript JSON (docs/transcripts.md).",
+    )
+    speakers: dict[str, str] | None = Field(
+        default=None, description='Speaker name or id -> "rep" or "customer" (optional).'
+    )
     manager_notes: str | None = None
 
 

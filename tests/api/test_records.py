@@ -23,7 +23,7 @@ from tests.support.api_world import BETA_CANARIES, World, build_world
 from tests.support.fakes import FakeEmbeddings
 from tests.support.teamdata import REP_COLUMNS, TeamFiles
 
-LONG = "word " * 21_000  # over the default 20,000-token transcript limit
+LONG = "word " * 65_000  # over the default 64,000-token transcript limit
 
 
 @pytest.fixture
@@ -152,8 +152,8 @@ def test_ingest_errors_name_the_users_file_and_the_transcript_limit(world: World
     details = _rejected(
         world, "../../etc/q4-calls.jsonl", _jsonl(_call("CA9", "A1", transcript=LONG))
     )
-    assert details[0].startswith("q4-calls.jsonl:1 field 'transcript': the transcript is 21,0")
-    assert "COPILOT_TRANSCRIPT_MAX_TOKENS" in details[0] and "20,000" in details[0]
+    assert details[0].startswith("q4-calls.jsonl:1 field 'transcript': the transcript is 65,0")
+    assert "COPILOT_TRANSCRIPT_MAX_TOKENS" in details[0] and "64,000" in details[0]
     assert safe_name("..\\x\\a b?.csv", 1) == "a_b_.csv" and safe_name("", 2) == "upload-2"
 
 
@@ -184,7 +184,7 @@ def test_add_call_note_limits_and_scope(world: World, embedder: FakeEmbeddings) 
             "/v1/reps/A1/calls", json=note | {"team": "beta"}, headers=world.alpha
         )
     assert long.status_code == 422
-    assert "COPILOT_TRANSCRIPT_MAX_TOKENS" in long.text and "20,000" in long.text
+    assert "COPILOT_TRANSCRIPT_MAX_TOKENS" in long.text and "64,000" in long.text
     assert len(embedder.calls) == before  # refused before any embedding work
     assert foreign.status_code == 404 and foreign.json()["error"]["message"] == "not found"
     assert taken.status_code == 422 and "already belongs to another rep" in taken.text

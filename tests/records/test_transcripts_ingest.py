@@ -266,3 +266,29 @@ def test_a_transcript_file_for_another_teams_call_reads_as_no_call(
     assert "B1" not in foreign.text.replace("CB1", "")
     assert own.status_code == 200, own.text
     assert _stored(services, "CA1").startswith("[00:01-00:04] Dana Reyes:")
+
+
+def test_gong_structure_and_a_speaker_mapping_through_the_api(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    world = build_world(services, two_teams, tmp_path)
+    note = {
+        "call_id": "CA8",
+        "date": "2026-11-03",
+        "account": "Initech",
+        "stage": "discovery",
+        "source": "recorded",
+        "summary": "A second call.",
+        "transcript": GONG,
+        "speakers": {"Elaine Mercer": "customer", "Dana Reyes": "rep"},
+    }
+    with TestClient(world.app) as client:
+        got = client.post("/v1/reps/A2/calls", json=note, headers=world.alpha)
+        bad = client.post(
+            "/v1/reps/A2/calls",
+            json=note | {"call_id": "CA9", "speakers": {"Elaine Mercer": "boss"}},
+            headers=world.alpha,
+        )
+    assert got.status_code == 201, got.text
+    assert "How do you approve invoices today?" in _stored(services, "CA8")
+    assert bad.status_code == 422 and "speakers" in bad.text
