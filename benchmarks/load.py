@@ -1,240 +1,279 @@
-"""A bounded load test on loopback: `copilot serve` as a manager team would use it.
+"""A bounded load test on loopback: one service process (uvicorn, SQLite, embedded Chroma)
+while several simulated managers read their board and rep pages, check drafts and draft
+against a fake OpenAI-compatible endpoint with a fixed latency, and one batch of monthly plans
+runs at the same time. Reports throughput, p50/p99 per route, errors by status, and lost or
+duplicate batch drafts (both must be 0).
 
-Several simulated managers (one token each) read the board and rep pages and draft questions
-against a fake OpenAI-compatible endpoint with a fixed latency, while one monthly batch of
-plans runs for the whole team. Reported: throughput, p50/p99 latency per route, errors, and
-the batch's lost and duplicate plans (both must be 0).
-
-    python -m benchmarks.load [--reps 40] [--managers 4] [--seconds 60] [--latency 0.8]
-        [--workers 1] [--database-url URL --chroma-url URL] [--name load_sqlite]
-
-`--workers 2` needs `--database-url` (PostgreSQL) and `--chroma-url` (a `chroma run` server),
-as `copilot serve --workers` does. Not a timed test: figures go to benchmarks/README.md.
+Each manager is a thread with its own token and a think time between requests, as a person
+at a page is; drafts are every `--draft-every`th action.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import func, select
 
-from benchmarks import machine, median, percentile, write_result
+from benchmarks import machine, markdown_table, median, percentile, write_result
 from benchmarks.batch import endpoint
+from copilot.api.tokens import create_token
+from copilot.components import Services
+from copilot.settings import Settings
+from copilot.store.database import Store
+from copilot.store.tables import BatchItem, Draft
 from tests.support.batchdata import plan_team
 
-TEAM = "load"
 MONTH = "2026-12"
-AS_OF = "2026-11-20"
+BIN = Path(sys.executable).parent  # the virtual environment's `copilot` and `chroma`
+DRAFT = "At the last call pricing came up before discovery. What did you hear just before that?"
 
 
-def _env(data: Path, llm: str, args: argparse.Namespace) -> dict[str, str]:
-    env = dict(os.environ)
-    env |= {
-        "COPILOT_DATA_DIR": str(data),
-        "COPILOT_LLM_BASE_URL": llm,
-        "COPILOT_LLM_MODEL": "fake",
-        "OPENAI_API_KEY": "not-used",
-        "COPILOT_AS_OF": AS_OF,
-        "COPILOT_LLM_TIMEOUT": "30",
-        "COPILOT_API_RATE_LIMIT": "100000",  # the load, not the limiter, is measured here
-    }
-    if args.database_url:
-        env["COPILOT_DATABASE_URL"] = args.database_url
-    if args.chroma_url:
-        env["COPILOT_CHROMA_URL"] = args.chroma_url
-    return env
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
-def _copilot(env: dict[str, str], *argv: str) -> str:
-    cli = Path(sys.executable).with_name("copilot")
-    done = subprocess.run([str(cli), *argv], env=env, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"copilot {' '.join(argv)} failed:\n{done.stderr[-2000:]}")
-    return done.stdout
-
-
-def _setup(
-    root: Path, env: dict[str, str], reps: int, managers: int
-) -> tuple[list[str], list[str]]:
-    """The team imported, and one token per manager."""
-    files = plan_team(TEAM, reps)
-    for row in files.reps:
-        rep = row["rep_id"]
-        row["desire_rating"] = "4"
-        files.session(f"{rep}-S1", rep, "2026-11-03", [(f"{rep}-K1", "2026-11-24", "open")])
-    paths = files.write(root / "files")
-    _copilot(env, "init")
-    _copilot(env, "ingest", *map(str, paths))
-    tokens = []
-    for m in range(managers):
-        made = _copilot(env, "token", "create", "--manager", f"M{m}", "--team", TEAM, "--json")
-        tokens.append(json.loads(made)["token"])
-    return [row["rep_id"] for row in files.reps], tokens
-
-
-def _serve(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:
-    cli = Path(sys.executable).with_name("copilot")
-    argv = [str(cli), "serve", "--port", str(port), "--workers", str(workers)]
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 120
+def _wait(url: str, process: subprocess.Popen[bytes], seconds: float = 300) -> None:
+    """Until `url` answers 200 (the process must stay up meanwhile)."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args!r} exited with {process.returncode}")
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return proc
+            if httpx.get(url, timeout=5).status_code == 200:
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("copilot serve did not answer /healthz within 120 s")
+    raise RuntimeError(f"{url} did not answer in {seconds:.0f} s")
 
 
-class Tally:
-    """Latencies and status codes per route, from every manager thread."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.times: dict[str, list[float]] = defaultdict(list)
-        self.errors: dict[str, int] = defaultdict(int)
-
-    def add(self, route: str, seconds: float, ok: bool) -> None:
-        with self.lock:
-            self.times[route].append(seconds)
-            if not ok:
-                self.errors[route] += 1
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    """A child process with its output in `log`."""
+    with log.open("wb") as out:
+        return subprocess.Popen(command, env=env, stdout=out, stderr=subprocess.STDOUT)
 
 
-READS = ("GET /v1/reps", "GET /v1/reps/{id}", "GET /v1/reps/{id}/diagnosis")
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
-def _request(client: httpx.Client, route: str, rep: str) -> httpx.Response:
-    """One request of `route` for `rep`."""
-    method, path = route.split(" ", 1)
-    return client.request(method, path.replace("{id}", rep), json={} if method == "POST" else None)
+@dataclass(frozen=True)
+class Manager:
+    """One simulated manager: the service, their token, their team's reps, when to stop."""
+
+    base: str
+    token: str
+    reps: list[str]
+    until: float
+    seed: int
 
 
-def _manager(base: str, token: str, reps: list[str], until: float, tally: Tally) -> None:
-    """One manager: reads the board and rep pages; one request in eight drafts questions."""
-    rng = random.Random(token)
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=120) as client:
+Action = tuple[str, str, str, dict[str, Any] | None]
+Sample = tuple[str, str, float]
+
+
+def browse(who: Manager, args: Any, out: list[Sample]) -> None:
+    """Board, a rep page, a check, now and then a draft, with think time between."""
+    rng = random.Random(who.seed)
+    headers = {"Authorization": f"Bearer {who.token}"}
+    with httpx.Client(base_url=who.base, headers=headers, timeout=120) as client:
         n = 0
-        while time.monotonic() < until:
+        while time.monotonic() < who.until:
+            rep = rng.choice(who.reps)
             n += 1
-            route = "POST /v1/reps/{id}/drafts/questions" if n % 8 == 0 else rng.choice(READS)
-            start = time.perf_counter()
-            try:
-                ok = _request(client, route, rng.choice(reps)).status_code < 400
-            except httpx.HTTPError:
-                ok = False
-            tally.add(route, time.perf_counter() - start, ok)
-
-
-def _batch(base: str, token: str, until: float) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-        start = time.perf_counter()
-        job = client.post("/v1/batches", json={"month": MONTH}).json()
-        while time.monotonic() < until + 600:
-            job = client.get(f"/v1/batches/{job['id']}").json()
-            if job["status"] in {"done", "failed"}:
-                break
-            time.sleep(1)
-        return {"job": job, "seconds": time.perf_counter() - start}
-
-
-def _plans(base: str, token: str, reps: list[str]) -> dict[str, int]:
-    """How many stored plans each rep has for the month (1 is right; 0 lost, 2+ duplicated)."""
-    headers = {"Authorization": f"Bearer {token}"}
-    with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
-        counts = {}
-        for rep in reps:
-            drafts = client.get(f"/v1/reps/{rep}/drafts", params={"kind": "plan"}).json()
-            items = drafts["drafts"] if isinstance(drafts, dict) else drafts
-            counts[rep] = sum(1 for d in items if d.get("period") == MONTH)
-        return counts
-
-
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    calls: list[int] = []
-    with tempfile.TemporaryDirectory() as tmp, endpoint(args.latency, calls) as llm:
-        root = Path(tmp)
-        env = _env(root / "data", llm, args)
-        reps, tokens = _setup(root, env, args.reps, args.managers)
-        port = 18000 + random.randrange(1000)
-        proc = _serve(env, port, args.workers)
-        base = f"http://127.0.0.1:{port}"
-        tally, batch = Tally(), {}
-        try:
-            until = time.monotonic() + args.seconds
-            threads = [
-                threading.Thread(target=_manager, args=(base, t, reps, until, tally))
-                for t in tokens
+            check = {"rep_id": rep, "kind": "questions", "draft": DRAFT}
+            actions: list[Action] = [
+                ("board", "GET", "/v1/reps", None),
+                ("rep", "GET", f"/v1/reps/{rep}", None),
+                ("check", "POST", "/v1/check", check),
             ]
-            started = time.perf_counter()
-            for t in threads:
-                t.start()
-            batch = _batch(base, tokens[0], until)
-            for t in threads:
-                t.join()
-            elapsed = time.perf_counter() - started
-            plans = _plans(base, tokens[0], reps)
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
-    requests = sum(len(v) for v in tally.times.values())
-    routes = {
-        route: {
-            "requests": len(times),
-            "errors": tally.errors[route],
-            "p50_ms": round(1000 * median(times), 1),
-            "p99_ms": round(1000 * percentile(times, 99), 1),
-        }
-        for route, times in sorted(tally.times.items())
-    }
+            if n % args.draft_every == 0:
+                actions.append(("draft", "POST", f"/v1/reps/{rep}/drafts/questions", {}))
+            for route, method, path, body in actions:
+                t0 = time.perf_counter()
+                try:
+                    status = str(client.request(method, path, json=body).status_code)
+                except httpx.HTTPError as exc:
+                    status = type(exc).__name__
+                out.append((route, status, time.perf_counter() - t0))
+                time.sleep(rng.uniform(*args.think))
+
+
+def batch_outcome(store: Store, base: str, token: str, job: str, wait: float) -> dict[str, Any]:
+    """Wait for the batch, then count its drafts per rep in SQL: lost and duplicates."""
+    headers = {"Authorization": f"Bearer {token}"}
+    deadline = time.monotonic() + wait
+    status: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        status = httpx.get(f"{base}/v1/batches/{job}", headers=headers, timeout=30).json()
+        if status.get("status") in {"done", "failed", "cancelled"}:
+            break
+        time.sleep(1)
+    with store.sessions() as session:
+        items = list(session.scalars(select(BatchItem).where(BatchItem.job_id == job)))
+        per_rep = dict(
+            session.execute(
+                select(Draft.rep_id, func.count())
+                .where(Draft.kind == "plan", Draft.period == MONTH)
+                .group_by(Draft.rep_id)
+            ).all()
+        )
+    done = [i for i in items if i.state == "done"]
     return {
-        "machine": machine(),
-        "params": vars(args),
-        "elapsed_s": round(elapsed, 1),
-        "requests": requests,
-        "throughput_rps": round(requests / elapsed, 2),
-        "errors": sum(tally.errors.values()),
-        "routes": routes,
-        "batch": {
-            "status": batch.get("job", {}).get("status"),
-            "seconds": round(batch.get("seconds", 0.0), 1),
-            "lost_plans": sum(1 for c in plans.values() if c == 0),
-            "duplicate_plans": sum(c - 1 for c in plans.values() if c > 1),
-        },
-        "model_calls": len(calls),
+        "status": status.get("status"),
+        "counts": status.get("counts"),
+        "reps": len(items),
+        "lost": sum(1 for i in done if per_rep.get(i.rep_id, 0) == 0),
+        "duplicates": sum(max(0, n - 1) for n in per_rep.values()),
     }
+
+
+def run_load(store: Store, base: str, args: Any) -> tuple[list[Sample], float, dict[str, Any]]:
+    """Submit the batch, let the managers browse for `--seconds`, then wait for the batch."""
+    reps = [f"B{i:03d}" for i in range(args.reps)]
+    tokens = [create_token(store, f"Manager {i}", "bench") for i in range(args.managers)]
+    submitted = httpx.post(
+        f"{base}/v1/batches",
+        json={"month": MONTH},
+        headers={"Authorization": f"Bearer {tokens[0]}"},
+        timeout=30,
+    )
+    job = submitted.json()["id"]
+    samples: list[Sample] = []
+    began = time.monotonic()
+    until = began + args.seconds
+    threads = [
+        threading.Thread(target=browse, args=(Manager(base, t, reps, until, i), args, samples))
+        for i, t in enumerate(tokens)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    seconds = time.monotonic() - began
+    return samples, seconds, batch_outcome(store, base, tokens[0], job, args.batch_wait)
+
+
+def summarise(samples: list[Sample], seconds: float) -> dict[str, Any]:
+    """Per route: requests, throughput, p50/p99 of the successful ones, statuses."""
+    routes: dict[str, Any] = {}
+    for route in sorted({s[0] for s in samples}):
+        mine = [s for s in samples if s[0] == route]
+        ok = [s[2] for s in mine if s[1] in {"200", "201"}]
+        routes[route] = {
+            "requests": len(mine),
+            "per_s": len(mine) / seconds,
+            "p50_ms": 1000 * median(ok) if ok else None,
+            "p99_ms": 1000 * percentile(ok, 99) if ok else None,
+            "statuses": dict(Counter(s[1] for s in mine)),
+        }
+    return routes
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--reps", type=int, default=40)
-    parser.add_argument("--managers", type=int, default=4)
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--latency", type=float, default=0.8, help="fake model seconds per call")
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--database-url")
-    parser.add_argument("--chroma-url")
-    parser.add_argument("--name", default="load_sqlite")
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.load", description=__doc__)
+    parser.add_argument("--reps", type=int, default=40, help="reps of the team (and the batch)")
+    parser.add_argument("--managers", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--latency", type=float, default=0.5, help="fake model latency, s")
+    parser.add_argument("--draft-every", type=int, default=4)
+    parser.add_argument("--think", type=float, nargs=2, default=(0.2, 0.6))
+    parser.add_argument("--batch-wait", type=float, default=600)
+    parser.add_argument("--workers", type=int, default=1, help="service processes")
+    parser.add_argument("--database-url", default=None, help="PostgreSQL (default: SQLite)")
+    parser.add_argument("--chroma-server", action="store_true", help="`chroma run` on loopback")
+    parser.add_argument("--name", default="load")
     args = parser.parse_args()
-    result = run(args)
+    calls: list[int] = []
+    children: list[subprocess.Popen[bytes]] = []
+    with tempfile.TemporaryDirectory() as tmp, endpoint(args.latency, calls) as url:
+        root = Path(tmp)
+        env = os.environ | {
+            "COPILOT_DATA_DIR": str(root / "data"),
+            "COPILOT_AS_OF": "2026-11-20",
+            "COPILOT_LLM_BASE_URL": url,
+            "COPILOT_LLM_MODEL": "fake",
+            "COPILOT_LLM_MAX_RETRIES": "0",
+            "OPENAI_API_KEY": "not-needed",
+        }
+        if args.database_url:
+            env["COPILOT_DATABASE_URL"] = args.database_url
+        try:
+            if args.chroma_server:
+                port = _free_port()
+                chroma = [str(BIN / "chroma"), "run", "--path", str(root / "chroma-server")]
+                children.append(start([*chroma, "--port", str(port)], env, root / "chroma.log"))
+                _wait(f"http://127.0.0.1:{port}/api/v2/heartbeat", children[-1])
+                env["COPILOT_CHROMA_URL"] = f"http://127.0.0.1:{port}"
+            files = plan_team("bench", args.reps).write(root / "files")
+            subprocess.run([str(BIN / "copilot"), "ingest", *map(str, files)], env=env, check=True)
+            port = _free_port()
+            serve = [str(BIN / "copilot"), "serve", "--port", str(port)]
+            children.append(
+                start([*serve, "--workers", str(args.workers)], env, root / "serve.log")
+            )
+            base = f"http://127.0.0.1:{port}"
+            _wait(f"{base}/healthz", children[-1])
+            settings = Settings(data_dir=root / "data", database_url=args.database_url)
+            store = Services(settings).store  # SQL only: the service owns the vectors
+            samples, seconds, batch = run_load(store, base, args)
+        finally:
+            for child in reversed(children):
+                stop(child)
+    routes = summarise(samples, seconds)
+    table = markdown_table(
+        ["route", "requests", "per s", "p50", "p99", "statuses"],
+        [
+            [
+                r,
+                str(v["requests"]),
+                f"{v['per_s']:.1f}",
+                "-" if v["p50_ms"] is None else f"{v['p50_ms']:.0f} ms",
+                "-" if v["p99_ms"] is None else f"{v['p99_ms']:.0f} ms",
+                ", ".join(f"{k}: {n}" for k, n in sorted(v["statuses"].items())),
+            ]
+            for r, v in routes.items()
+        ],
+    )
+    result = {
+        "machine": machine(),
+        "params": vars(args),
+        "seconds": seconds,
+        "total_per_s": len(samples) / seconds,
+        "routes": routes,
+        "batch": batch,
+        "model_calls": len(calls),
+        "stores": {
+            "workers": args.workers,
+            "database": "postgresql" if args.database_url else "sqlite",
+            "chroma": "server" if args.chroma_server else "embedded",
+        },
+    }
     path = write_result(args.name, result)
-    print(json.dumps({k: v for k, v in result.items() if k != "machine"}, indent=2))
-    print(f"written: {path}")
+    print(table)
+    print(f"batch: {batch}")
+    print(f"wrote {path}")
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from langchain_core.embeddings import Embeddings
 from sqlalchemy.orm import Session
 
 from copilot.diagnosis.diagnoser import Diagnoser
+from copilot.retrieval.bounded import WriteLimits
 from copilot.retrieval.cards import load_cards
 from copilot.retrieval.embeddings import build_embeddings
 from copilot.retrieval.indexing import Indexer, SyncPlan
@@ -41,7 +42,9 @@ class Services:
 
     @cached_property
     def vectors(self) -> ChromaVectors:
-        return self._vectors or ChromaVectors(self.settings.chroma_path, self.settings.chroma_url)
+        return self._vectors or ChromaVectors(
+            self.settings.chroma_path, self.settings.chroma_url, WriteLimits.of(self.settings)
+        )
 
     @cached_property
     def indexer(self) -> Indexer:

@@ -7,7 +7,6 @@ included); another team's token id answers like an unknown one. `copilot token l
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -15,6 +14,7 @@ from pydantic import BaseModel
 
 from copilot.api.deps import CurrentManager, ServicesDep
 from copilot.api.tokens import TokenInfo, list_tokens, revoke_token
+from copilot.store.timestamps import UtcDateTime
 
 router = APIRouter(prefix="/v1", tags=["tokens"])
 
@@ -24,7 +24,7 @@ class TokenView(BaseModel):
 
     token_id: str
     manager: str
-    created_at: dt.datetime | None
+    created_at: UtcDateTime | None
     revoked: bool
     current: bool
 

@@ -11,11 +11,11 @@ from typing import Literal
 
 import anyio
 import anyio.to_thread
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from copilot.api.deps import AppState, StateDep
+from copilot.api.deps import AppState
 from copilot.components import Services
 
 log = logging.getLogger("copilot.api")
@@ -40,9 +40,10 @@ _limiters: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLi
     "/healthz",
     responses={503: {"model": Health, "description": "A component is failing or was lost"}},
 )
-async def healthz(state: StateDep, response: Response) -> Health:
+async def healthz(request: Request, response: Response) -> Health:
     """Public: whether the service is up and its database and vector store answer; 503 names
     the component that does not (no paths, no error text)."""
+    state: AppState = request.app.state.copilot  # not a dependency: those run in the pool
     loop = asyncio.get_running_loop()
     limiter = _limiters.setdefault(loop, anyio.CapacityLimiter(2))
     health = await anyio.to_thread.run_sync(_health, state, limiter=limiter)

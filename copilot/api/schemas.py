@@ -4,9 +4,10 @@ typed so `/openapi.json` describes every body precisely; inputs forbid unknown f
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from copilot.diagnosis.schemas import Capability, Quadrant
 from copilot.drafting.schemas import AnyDraft, Attempt, DraftKind
@@ -190,9 +191,25 @@ class DraftEdit(_Input):
     )
 
 
+# A long plan is a few thousand characters; the guard reads at most 400 units anyway.
+MAX_CHECK_CHARS = 50_000
+
+
 class CheckBody(_Input):
     """A draft to check: typed JSON (object or string), plain text or Markdown."""
 
     rep_id: Id
     kind: DraftKind
-    draft: str | dict[str, Any]
+    draft: str | dict[str, Any] = Field(
+        description=f"At most {MAX_CHECK_CHARS:,} characters (as JSON for an object)."
+    )
+
+    @field_validator("draft")
+    @classmethod
+    def _bounded(cls, value: str | dict[str, Any]) -> str | dict[str, Any]:
+        size = len(value) if isinstance(value, str) else len(json.dumps(value))
+        if size > MAX_CHECK_CHARS:
+            raise ValueError(
+                f"the draft is {size:,} characters, over the limit of {MAX_CHECK_CHARS:,}"
+            )
+        return value

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel
@@ -18,6 +17,7 @@ from copilot.batch import queue as db
 from copilot.drafting.pipeline import draft_key
 from copilot.store.database import Store
 from copilot.store.tables import BatchItem, BatchJob, Draft
+from copilot.store.timestamps import UtcDateTime
 
 JobStatus = Literal["queued", "running", "done", "failed"]
 ItemState = Literal["pending", "running", "done", "skipped", "failed"]
@@ -41,8 +41,8 @@ class BatchOut(BaseModel):
     kind: Literal["plan"]
     status: JobStatus
     counts: BatchCounts
-    created_at: datetime | None
-    finished_at: datetime | None
+    created_at: UtcDateTime | None
+    finished_at: UtcDateTime | None
 
 
 class MetricChange(BaseModel):

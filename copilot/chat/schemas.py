@@ -3,13 +3,13 @@ as the routes send it and the history stores it."""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel
 
 from copilot.drafting.pipeline import Source
 from copilot.guard import Finding
+from copilot.store.timestamps import UtcDateTime
 
 Role = Literal["user", "assistant"]
 
@@ -22,7 +22,7 @@ class Turn(BaseModel):
     source: Source | None = None
     evidence_ids: list[str] = []
     draft_id: int | None = None
-    created_at: datetime | None = None
+    created_at: UtcDateTime | None = None
 
 
 class ChatDone(BaseModel):

@@ -129,15 +129,21 @@ class AnswerOut(_Out):
 # --- stored artifacts ----------------------------------------------------------------
 
 
+# Bounds on the brief, which the diagnosis fills but an edit may send back (generous: the
+# diagnosis's own brief is a few hundred characters).
+BriefText = Annotated[str, Field(max_length=4000)]
+BriefItem = Annotated[str, Field(max_length=1000)]
+
+
 class Brief(BaseModel):
     """The manager's private brief, straight from the diagnosis."""
 
     quadrant: Quadrant
     focus: Capability | None
-    arithmetic: str
+    arithmetic: BriefText
     abstain: bool
-    observe_first: list[str]
-    evidence: list[str]
+    observe_first: list[BriefItem] = Field(max_length=20)
+    evidence: list[BriefItem] = Field(max_length=100)
 
 
 class QuestionsDraft(BaseModel):

@@ -281,8 +281,9 @@ def commit_or_restore(
     except Exception:
         try:
             restore(store, indexer, prepared.plans)
-        except Exception:  # the store refuses writes now: its recovery repairs every collection
-            logging.getLogger("copilot.records").exception("restoring the vectors failed")
+        except Exception as exc:  # the store refuses writes: its recovery repairs everything
+            # the type only: a backend's message can quote its paths and limits
+            logging.getLogger("copilot.records").error("undoing vectors: %s", type(exc).__name__)
         raise
 
 

@@ -128,10 +128,10 @@ class WriteGate:
         worker.join(self.limits.timeout_s)
         if not outcome.done:
             self._stuck = worker
-            self._trip(f"a vector write ({what}) ran past {self.limits.timeout_s:g} s")
+            self._trip(f"a vector write ran past {self.limits.timeout_s:g} s")
             raise WritesRefusedError(f"{what}: no answer in {self.limits.timeout_s:g} s")
         if outcome.error is not None:
-            self._trip(f"a vector write ({what}) failed ({type(outcome.error).__name__})")
+            self._trip(f"a vector write failed ({type(outcome.error).__name__})")
             if isinstance(outcome.error, VectorStoreError):
                 raise outcome.error
             raise VectorStoreError(f"{what} failed: {outcome.error}") from outcome.error
@@ -178,13 +178,12 @@ class WriteGate:
             self._reopen()  # the failed client is left behind: its next write may never return
             self._bounded("probe", probe)
             repair()
+            self._problem, self._stuck = None, None  # before any held-back write goes in
         except Exception as exc:
             log.error("vector store recovery failed: %s", type(exc).__name__)
             return False
         finally:
             self._lock.release()
-        self._problem = None
-        self._stuck = None
         log.warning("vector writes resumed after a probe write and a repair")
         return True
 

@@ -94,7 +94,9 @@ class ChromaVectors:
             raise VectorStoreError(f"cannot open Chroma at {url or path}: {exc}") from exc
 
     def _reopen(self) -> None:
-        """A new client in place of one whose write failed (Chroma caches one per path)."""
+        """A new client in place of one whose write failed. Chroma keeps one system per path
+        for the whole process, so the cache is cleared: every client opened after this one is
+        new (the service opens only this one)."""
         from chromadb.api.shared_system_client import SharedSystemClient
 
         SharedSystemClient.clear_system_cache()

@@ -1,5 +1,7 @@
-"""SSE chat through the app: token events then a guarded `done`, history per manager and rep,
-another team's rep answered 404 with none of its data, limits, and mid-stream errors."""
+"""SSE chat through the app: the guarded answer's token events then `done` (or, opted into,
+the model's raw text in `unguarded` events), history per manager and rep, another team's rep
+answered 404 with none of its data, limits, mid-stream errors, a model past the deadline ending
+in the composer's answer, and the OpenAI-compatible stream held or flagged alike."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage, HumanMessage
 
+from copilot.api.openai_compat import CORRECTION
 from copilot.chat import HISTORY_TURNS, MAX_MESSAGE_CHARS, Turn, history_messages
 from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest
@@ -253,3 +256,24 @@ def test_history_in_the_prompt_is_bounded() -> None:
     assert len(kept) == HISTORY_TURNS and kept[-1].content == "turn 19"
     big = [Turn(role="user", text="old"), Turn(role="assistant", text="word " * 5000)]
     assert history_messages(big) == []  # the newest turn alone is over budget: none is kept
+
+
+def _completion_stream(chat: Chat) -> tuple[str, str]:
+    """The OpenAI-compatible route, streamed: the stream's flag header and the text it sent."""
+    body = {"model": "copilot:A1", "stream": True, "messages": [{"role": "user", "content": "q"}]}
+    got = chat.client.post("/v1/chat/completions", json=body, headers=chat.alpha)
+    data = [line.removeprefix("data: ") for line in got.text.split("\n") if line]
+    chunks = [json.loads(d) for d in data if d != "[DONE]"]
+    text = "".join(c["choices"][0]["delta"].get("content") or "" for c in chunks if c["choices"])
+    return got.headers["x-copilot-stream"], text
+
+
+def test_the_openai_stream_sends_only_the_guarded_answer(chat: Chat) -> None:
+    chat.model.enqueue(GENERIC)
+    assert _completion_stream(chat) == ("guarded", chat.grounded())
+
+
+def test_a_raw_openai_stream_is_flagged_and_corrected(raw_chat: Chat) -> None:
+    raw_chat.model.enqueue(GENERIC)
+    flag, text = _completion_stream(raw_chat)
+    assert flag == "unguarded" and text == GENERIC + CORRECTION + raw_chat.grounded()

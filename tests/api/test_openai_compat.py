@@ -19,7 +19,6 @@ import uvicorn
 from fastapi import FastAPI
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 
-from copilot.api.openai_compat import CORRECTION
 from copilot.api.tokens import create_token
 from copilot.components import Services
 from copilot.drafting.pipeline import Drafter, DraftRequest
@@ -149,7 +148,7 @@ def test_streaming_with_the_official_client(served: Served) -> None:
     assert served.model.kwargs_log[0]["max_tokens"] == 100  # below the cap: honoured
 
 
-def test_streamed_answer_failing_the_guard_is_followed_by_the_grounded_one(
+def test_streamed_answer_failing_the_guard_streams_only_the_grounded_one(
     served: Served,
 ) -> None:
     served.model.enqueue(GENERIC)
@@ -160,7 +159,7 @@ def test_streamed_answer_failing_the_guard_is_followed_by_the_grounded_one(
         max_tokens=100_000,
     )
     text = "".join(c.choices[0].delta.content or "" for c in stream if c.choices)
-    assert text == GENERIC + CORRECTION + served.grounded()
+    assert text == served.grounded()  # held until guarded: the rejected text is never sent
     assert served.model.kwargs_log[0]["max_tokens"] == served.services.settings.llm_max_tokens
 
 
@@ -176,7 +175,7 @@ def test_raw_stream_ends_with_done(served: Served) -> None:
     assert lines[-1] == "data: [DONE]"
 
 
-def test_raw_stream_of_a_failing_answer_ends_with_the_grounded_one(served: Served) -> None:
+def test_wire_stream_of_a_failing_answer_is_the_grounded_one(served: Served) -> None:
     served.model.enqueue(GENERIC)
     body = {
         "model": "copilot:A1",
@@ -188,19 +187,19 @@ def test_raw_stream_of_a_failing_answer_ends_with_the_grounded_one(served: Serve
     with httpx.Client() as client:
         r = client.post(f"{served.url}/chat/completions", json=body, headers=headers)
     assert r.headers["cache-control"] == "no-cache" and r.headers["x-accel-buffering"] == "no"
+    assert r.headers["x-copilot-stream"] == "guarded"
     data = [line.removeprefix("data: ") for line in r.text.split("\n") if line]
     assert data[-1] == "[DONE]"
     chunks = [json.loads(d) for d in data[:-1]]
     assert chunks[0]["choices"][0]["delta"] == {"role": "assistant", "content": ""}
     texts = [c["choices"][0]["delta"].get("content") for c in chunks if c["choices"]]
-    correction = CORRECTION + served.grounded()
-    assert "".join(texts[1:-2]) == GENERIC and texts[-2] == correction
+    assert "".join(texts[1:-1]) == served.grounded() and GENERIC not in r.text
     final, usage = chunks[-2], chunks[-1]
     assert final["choices"] == [{"index": 0, "delta": {}, "finish_reason": "stop"}]
     assert final["copilot"]["source"] == "composer" and final["copilot"]["passed"] is True
     assert final["copilot"]["answer"] == served.grounded()
     assert usage["choices"] == [] and "copilot" not in usage
-    assert usage["usage"]["completion_tokens"] == tokens.count(GENERIC + correction)
+    assert usage["usage"]["completion_tokens"] == tokens.count(served.grounded())
 
 
 def test_models_list_the_callers_team(served: Served) -> None:

@@ -182,9 +182,9 @@ def _wait_for(what: str, check: Any, timeout: float, server: subprocess.Popen[st
 def test_a_killed_workers_batch_is_taken_over_with_none_lost_or_doubled(
     shared: Settings, tmp_path: Path
 ) -> None:
-    services = Services(shared)  # the configured (local ONNX) embedder, as the workers use
+    services = Services(shared)
     services.store.create_schema()
-    load(services, plan_team("alpha", REPS, abstainers=1), tmp_path / "files")
+    paths = plan_team("alpha", REPS, abstainers=1).write(tmp_path / "files")
     mia = {"Authorization": f"Bearer {create_token(services.store, 'Mia', 'alpha')}"}
     lee = {"Authorization": f"Bearer {create_token(services.store, 'Lee', 'alpha')}"}
     port = _free_port()
@@ -196,6 +196,9 @@ def test_a_killed_workers_batch_is_taken_over_with_none_lost_or_doubled(
             _wait_for(
                 "/healthz", lambda: httpx.get(f"{base}/healthz").status_code == 200, 180, server
             )
+            files = [("files", (p.name, p.read_bytes())) for p in paths]
+            imported = httpx.post(f"{base}/v1/ingest", files=files, headers=mia, timeout=120)
+            assert imported.status_code == 200, imported.text
             body = {"month": MONTH, "concurrency": 1}
             with ThreadPoolExecutor(2) as pool:  # the same batch submitted twice at once
                 answers = list(

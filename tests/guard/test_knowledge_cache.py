@@ -23,7 +23,7 @@ from copilot.guard.knowledge import (
 )
 from copilot.records.ingest import ingest
 from copilot.store.database import Store
-from copilot.store.tables import CoachingSession, Rep
+from copilot.store.tables import Call, CoachingSession, Rep
 from copilot.store.versions import current
 from tests.store.backends import DATABASES
 from tests.support.teamdata import TeamFiles
@@ -116,6 +116,17 @@ def test_a_rep_moving_team_moves_both_versions(loaded: Services) -> None:
         after = current(session)
     assert after["alpha"] > before["alpha"] and after["beta"] > before["beta"]
     assert sorted(GuardKnowledge(loaded.store).world("beta", []).facts) == ["A2", "B1"]
+
+
+@pytest.mark.parametrize("database", DATABASES, indirect=True)
+def test_deleting_a_record_moves_the_version(loaded: Services) -> None:
+    """A deletion (a rep's call, as deleting a rep would) is a write like any other."""
+    assert "call:CA2" in guard_context(loaded, "A1", "alpha").facts.others["A2"].ids
+    with loaded.store.sessions.begin() as session:
+        call = session.get(Call, "CA2")
+        assert call is not None
+        session.delete(call)
+    assert "call:CA2" not in guard_context(loaded, "A1", "alpha").facts.others["A2"].ids
 
 
 @pytest.mark.parametrize("database", DATABASES, indirect=True)

@@ -1,6 +1,7 @@
 """A concurrent flood of checks from one token, against the app under uvicorn on loopback with a
 small worker pool: `/healthz` and another team's requests keep answering, promptly, and the
-flood itself gets answers (200, or 429 past the rate limit), never a 500."""
+flood itself gets answers (200, or 429 past the rate limit), never a 500; and health answers
+even while slow drafts hold every worker."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ import pytest
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from copilot.components import Services
+from tests.support.api_support import app_for
 from tests.support.api_world import World, build_world
+from tests.support.fakes import FakeChatModel
 from tests.support.teamdata import TeamFiles
 from tests.web.live import serving
 
@@ -76,3 +79,27 @@ def test_a_flood_of_checks_leaves_health_and_other_teams_answering(
     assert statuses.count(200) >= 1
     slow = [p for p in probes if p[1] != 200 or p[2] > PROMPT_S]
     assert not slow, f"{len(slow)} of {len(probes)} probes failed or waited: {slow[:5]}"
+
+
+def test_health_answers_while_slow_drafts_fill_every_worker(world: World) -> None:
+    """Health runs on threads of its own: a pool full of drafts waiting on a slow model does
+    not hold it up (it did, while it ran in the shared pool)."""
+    model = FakeChatModel()
+    model.enqueue(*[{"content": "not JSON", "sleep": 2.0}] * 40)
+    app = SmallPool(app_for(world.services, model), POOL)
+    with (
+        serving(app) as url,  # type: ignore[arg-type]
+        httpx.Client(base_url=url, timeout=60) as client,
+        ThreadPoolExecutor(POOL * 2) as pool,
+    ):
+        drafts = [
+            pool.submit(client.post, f"/v1/reps/A{1 + n % 2}/drafts/questions", headers=world.alpha)
+            for n in range(POOL * 2)
+        ]
+        time.sleep(0.5)  # every worker is waiting on the model now
+        waits = [_timed(client, "/healthz", {}) for _ in range(5)]
+        assert not all(d.done() for d in drafts)  # the pool was still full
+        for d in drafts:
+            d.result()
+    assert all(status == 200 for status, _ in waits), waits
+    assert max(wait for _, wait in waits) < 1.5, waits
