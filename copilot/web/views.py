@@ -10,6 +10,7 @@ from typing import Literal
 
 from sqlalchemy import select
 
+from copilot.api.reps import board as team_board
 from copilot.coaching.followthrough import commitment_evidence
 from copilot.coaching.progress import plan_progress
 from copilot.coaching.schemas import CommitmentEvidence, PlanProgress
@@ -68,7 +69,8 @@ def board(services: Services, team: str) -> Board:
     month = today.strftime("%Y-%m")
     plans = _plan_states(services, team, month)
     rows = []
-    for rank, d in enumerate(services.diagnoser.team(team), start=1):
+    # the same cache as GET /v1/reps: diagnosed once per team data version and day
+    for rank, d in enumerate(team_board(services, team), start=1):
         plan, draft_id = plans.get(d.rep_id, ("missing", None))
         rows.append(BoardRow(rank, d, due_within(d, today), plan, draft_id))
     cells: dict[str, list[BoardRow]] = {q: [] for q in (*QUADRANTS, "unknown")}
