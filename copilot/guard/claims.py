@@ -69,6 +69,17 @@ def _candidates(m: NumberMention, text: str, rep: RepFacts) -> list[NumberFact]:
     return [f for f in pool if f.metric in (None, metric)]
 
 
+def _rate_as_fraction(m: NumberMention, rep: RepFacts) -> bool:
+    """A rate written as a fraction ("baseline 0.18" for 18.2%): the record's rate at the
+    digits written."""
+    if m.kind != "value" or m.scale != 1 or not 0 < m.value < 1 or m.decimals < 2:
+        return False
+    step = 10.0 ** -m.decimals
+    return any(
+        f.kind == "percent" and abs(f.value / 100 - m.value) <= step / 2 + 1e-9 for f in rep.numbers
+    )
+
+
 def _sentence_of(text: str, start: int, end: int) -> str:
     lo = max(text.rfind(". ", 0, start), text.rfind("? ", 0, start), text.rfind("\n", 0, start))
     hi = min((i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0), default=len(text))
@@ -88,7 +99,7 @@ def check_numbers(
             own += points_support(m, text, facts.rep)
         elif m.kind == "value":
             own += derived_counts(text, m, facts.rep)
-        if any(number_matches(m, f) for f in own):
+        if any(number_matches(m, f) for f in own) or _rate_as_fraction(m, facts.rep):
             if not m.exempt:
                 out.anchors.append(m.text)
             continue
@@ -191,6 +202,15 @@ def in_corpus(name: str, corpus: str) -> bool:
     return bool(words) and (f" {words} " in corpus or f" {words}'s " in corpus)
 
 
+def _two_known_names(words: tuple[str, ...], corpus: str) -> bool:
+    """Two names of the record written side by side with no comma between them (an account,
+    then a person): each part is in the record."""
+    return any(
+        in_corpus(" ".join(words[:k]), corpus) and in_corpus(" ".join(words[k:]), corpus)
+        for k in range(1, len(words))
+    )
+
+
 def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
     own_people = {w.lower() for w in f"{facts.rep.name} {facts.rep.manager}".split()}
     for found in (piece for span in name_spans(unit.text) for piece in split_and(span)):
@@ -206,6 +226,9 @@ def check_names(unit: Unit, facts: FactIndex, out: Grounding) -> None:
         if in_corpus(span.text, facts.rep.corpus) or not missing:
             if not set(normal(span.text).split()) <= own_people:
                 out.anchors.append(span.text)
+            continue
+        if _two_known_names(span.words, facts.rep.corpus):
+            out.anchors.append(span.text)  # "At Logan Landscaping Maria Santos heard..."
             continue
         name = missing[0]
         holders = [r for r in facts.others.values() if in_corpus(name, r.corpus)]

@@ -29,6 +29,7 @@ from copilot.guard.plan import (
     declared_focus_findings,
     objective_findings,
     plan_checks,
+    stated_focus_findings,
     thin_data_findings,
 )
 from copilot.guard.report import Finding, GuardReport
@@ -232,4 +233,6 @@ def _kind_checks(
         return declared + roleplay_checks(units), {}
     if kind == "precall":
         return declared + objective_findings(units), {}
+    if kind == "answer":
+        return declared + stated_focus_findings(units, facts), {}
     return declared, {}

@@ -164,6 +164,13 @@ def _about_this_call(unit: Unit) -> bool:
     return unit.role == "manager" and asked and bool(_DEICTIC.search(unit.text))
 
 
+def _names_rep(text: str, facts: FactIndex) -> bool:
+    """The line is about this rep by name ("Ask Marcelo first what would make this worth his
+    time"): it fits one rep, not any rep."""
+    first = facts.rep.name.split()[:1]
+    return bool(first) and re.search(rf"\b{re.escape(first[0])}\b", text) is not None
+
+
 def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> list[Finding]:
     """GEN-6: an unanchored unit whose wording is near a generic bank line."""
     bank = load_bank()
@@ -171,6 +178,7 @@ def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> li
     out: list[Finding] = []
     for unit in units:
         skip = id(unit) in anchored or unit.in_character or unit.role == "rep"
+        skip = skip or _names_rep(unit.text, facts)
         dated = bool(_DATED.search(unit.text) or dates(unit.text)) or _about_this_call(unit)
         if skip or dated or not advises(unit.text) or len(shape(unit.text).split()) < MIN_WORDS:
             continue

@@ -72,7 +72,9 @@ EXTRA_PATTERNS = {
     "step out of your comfort zone": r"\bcomfort\s+zone\b",
     "bring your a-game": r"\b(?:your|her|his|their|the)\s+a[- ]game\b",
     "move the needle": r"\bmov(?:e|es|ed|ing)\s+the\s+needle\b",
-    "give it your all": r"\bgiv(?:e|es|ing)\s+it\s+(?:your|her|his|their)\s+all\b|\b110\s?%",
+    # "give 110%", not "hit 110% of the annual quota" (a measure)
+    "give it your all": r"\bgiv(?:e|es|ing)\s+it\s+(?:your|her|his|their)\s+all\b"
+    r"|\b110\s?%(?!\s+of\b)",
     "be a closer": r"\bbe\s+(?:a|the)\s+closer\b",
     "be more engaging": r"\bbe\s+"
     + _MORE
@@ -100,7 +102,8 @@ _ADVICE_BEFORE = re.compile(
     re.I,
 )
 _TRAIT = re.compile(
-    r"\b(?:be|being|become|sound|seem|act|feel|get|stay|come\s+across\s+as|more|less)\s+(?:(?:a\s+)?"
+    r"\b(?:be|being|become|becomes|sounds?|seems?|acts?|feels?|gets?|stays?|comes?\s+across\s+as|more"
+    r"|less)\s+(?:(?:a\s+)?"
     r"(?:bit|little|lot)\s+|much\s+|way\s+|really\s+|more\s+|less\s+|too\s+)*(?:confident|assertive|"
     r"positive|proactive|resilient|aggressive|motivated|driven|passionate|enthusiastic|energetic|"
     r"bold|hungry|persistent|decisive|optimistic|curious|determined|tenacious|self-assured|outgoing|"
@@ -109,7 +112,8 @@ _TRAIT = re.compile(
     r"|\b(?:mind-?set|attitude|self-belief|self-confidence|believe\s+in\s+yourself|belief\s+in\s+"
     r"yourself|grit|mental\s+toughness|(?:more|your|some|greater|lack\s+of)\s+confidence"
     r"|(?:more|real|some|greater|with|your)\s+(?:conviction|gravitas|presence|self-belief|swagger)"
-    r"|persistence|own\s+the\s+room|believe\s+in\s+(?:the|your|her|his|their|our)\s+(?:own\s+)?"
+    r"|persistence|own\s+the\s+room|believes?\s+in\s+what\s+(?:he|she|they|you)(?:'s|\s+is|'re|\s+are)"
+    r"\s+(?:offering|selling)|believe\s+in\s+(?:the|your|her|his|their|our)\s+(?:own\s+)?"
     r"(?:value|product|offer|offering|price|pricing|worth|solution))\b",
     re.I,
 )
@@ -206,21 +210,25 @@ def names_behaviour(sentence: str, pattern: re.Pattern[str] = BEHAVIOUR) -> bool
     return any(not _DETERMINER.search(sentence[: m.start()]) for m in pattern.finditer(sentence))
 
 
-def _trait(sentence: str) -> re.Match[str] | None:
-    """A trait word given as advice, in a sentence that names no behaviour."""
-    m = _TRAIT.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), sentence))
-    if m is None or names_behaviour(sentence):
+def _trait(sentence: str, prescriptive: bool = False) -> re.Match[str] | None:
+    """A trait word given as advice, in a sentence that names no behaviour outside its trait
+    phrases ("believes in what he's offering" offers nothing). `prescriptive`: the unit says
+    what good looks like, so it advises whatever its form."""
+    text = _QUOTED.sub(lambda q: " " * len(q.group(0)), sentence)
+    m = _TRAIT.search(text)
+    if m is None or names_behaviour(_TRAIT.sub(lambda t: " " * len(t.group(0)), text)):
         return None
     if sentence.rstrip().endswith("?") and not _TO_YOU.search(sentence[: m.end()]):
         return None  # "who needs to be comfortable before this gets signed?" asks the buyer
-    return m if _ADVISED.search(sentence) or m.start() == 0 else None
+    return m if prescriptive or _ADVISED.search(sentence) or m.start() == 0 else None
 
 
 def trait_findings(units: list[Unit]) -> list[Finding]:
     """GEN-5: trait-level advice ("be more assertive", "mindset") with no observable behaviour."""
     out: list[Finding] = []
     for unit in units:
-        m = next((m for s in sentences(unit.text) if (m := _trait(s))), None)
+        prescriptive = unit.section == "good_looks_like"
+        m = next((m for s in sentences(unit.text) if (m := _trait(s, prescriptive))), None)
         if m and not unit.in_character:
             out.append(
                 Finding(

@@ -81,8 +81,10 @@ _SETUP = re.compile(
 
 # Arranging the follow-up ("Let's hear how it went on 26 June") advises nothing.
 _SCHEDULES = re.compile(
-    r"^\W*(?:follow[- ]up\W+)?let's\s+(?:hear|review|look|meet|talk|check\s+in|catch\s+up|see"
-    r"|go\s+over|debrief|regroup|reconvene|compare|pick\s+(?:it|this|that)\s+up|sit\s+down)\b",
+    r"^\W*(?:follow[- ]up\W+)?(?:let's\s+(?:hear|review|look|meet|talk|check\s+in|catch\s+up|see"
+    r"|go\s+over|debrief|regroup|reconvene|compare|pick\s+(?:it|this|that)\s+up|sit\s+down)\b"
+    r"|(?:hold|schedule|book|set|put)\s+(?:the|our|a|the\s+next)\s+(?:1:1|one-on-one|session"
+    r"|review|check-in|follow-up|catch-up)\b)",
     re.I,
 )
 

@@ -40,8 +40,10 @@ _MONTH = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|Ju
 _MONTH += r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _ISO_DATE = re.compile(r"\b(?P<y>20\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b")
 _PERIOD = re.compile(r"\b(?P<y>20\d\d)-(?P<m>0[1-9]|1[0-2])\b(?!-\d)")
+# "July 1,155 dials" runs into a number and "August 6 of 33 proposals" counts: neither is a date.
 _MONTH_DAY = re.compile(
-    _MONTH + r"\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?:,?\s+(?P<y>20\d\d)\b)?"
+    _MONTH + r"\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?![,.]\d)"
+    r"(?!\s+of\s+(?:\d+|your|his|her|their|the|our|its)\b)(?:,?\s+(?P<y>20\d\d)\b)?"
 )
 _DAY_MONTH = re.compile(
     r"\b(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?"
@@ -60,8 +62,12 @@ BARE_ID = re.compile(
 )
 _TIME = re.compile(r"\b\d{1,2}(?::\d\d)?\s?(?:am|pm|a\.m\.|p\.m\.)|\b\d{1,2}:\d\d\b", re.I)
 _MISC = re.compile(r"\b(?:Q[1-4]|H[12]|FY\d\d|\d+/7|\d:\d)\b|->|→")
+# A currency before the amount: a symbol with its country ("A$", "R$", "US$") or a code ("AUD
+# 4,700"). After a currency, "69.400" is written with dots for thousands (BRL, EUR).
 _NUMBER = re.compile(
-    r"(?<![\w.$£€])(?:(?P<cur>[$£€])\s?)?(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<dec>\d+))?"
+    r"(?<![\w.$£€])(?:(?P<cur>(?:A|AU|R|US|NZ|C|CA|HK|S|SG|MX)?[$£€¥₹]|(?:AUD|BRL|USD|EUR|GBP|NZD"
+    r"|CAD|CHF|JPY|INR|ZAR|SEK|NOK|DKK)(?=\s?\d))\s?)?"
+    r"(?P<int>\d{1,3}(?:,\d{3})+|(?(cur)\d{1,3}(?:\.\d{3})+(?![\d,])|(?!))|\d+)(?:\.(?P<dec>\d+))?"
     r"(?:\s?(?P<scale>k|K|m|M|bn|million|thousand)\b)?"
     r"(?:\s?(?P<pct>%|percent\b|per\s+cent\b))?"
     r"(?:\s?(?P<pts>percentage\s+points?\b|pts?\b\.?|pp\b|points?\b))?"
@@ -216,7 +222,7 @@ class Written:
 
     @property
     def value(self) -> float:
-        digits = self.match.group("int").replace(",", "")
+        digits = self.match.group("int").replace(",", "").replace(".", "")
         return float(f"{digits}.{self.match.group('dec')}") if self.decimals else float(digits)
 
     @property
@@ -443,7 +449,7 @@ _PRESCRIBED = re.compile(
     r"|phrase|script|wording|words\s+like|something\s+like|for\s+example|e\.g\.|such\s+as"
     r"|practi[sc]e|practi[sc]ing|rehearse|propose|suggest|respond\s+with|reply\s+with"
     r"|answer\s+with|question|questions|instead\s+of|rather\s+than|like|with|swap|replace"
-    r"|could\s+be|would\s+be|sounds\s+like|as\s+in)\b\W*$",
+    r"|could\s+be|would\s+be|sounds\s+like|as\s+in|not|never|avoid|avoiding)\b\W*$",
     re.I,
 )
 _REPORTED = re.compile(

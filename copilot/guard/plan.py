@@ -15,7 +15,7 @@ from copilot.drafting.schemas import (
     RoleplayDraft,
 )
 from copilot.guard.closed_world import FactIndex
-from copilot.guard.focus import capability_scores, declared, focus_findings
+from copilot.guard.focus import ALIASES, capability_scores, declared, focus_findings
 from copilot.guard.focus_links import focus_evidence, link_findings, measures_focus
 from copilot.guard.focus_metric import metric_findings
 from copilot.guard.report import Finding
@@ -36,7 +36,26 @@ def plan_checks(
     findings += link_findings(units, facts, typed)
     if isinstance(draft, PlanDraft | str):
         findings += metric_findings(draft, units, facts)
+    if isinstance(draft, PlanDraft):
+        findings += past_checkpoint_findings(draft, facts)
     return findings, metrics
+
+
+def past_checkpoint_findings(draft: PlanDraft, facts: FactIndex) -> list[Finding]:
+    """A checkpoint dated before the plan's own month and before today (code sets them inside
+    the month; one in the month under way only advises, see `dates.proposal_findings`)."""
+    start = f"{draft.month}-01"
+    return [
+        Finding(
+            detector="GRD-1",
+            unit=f"{c.date.isoformat()}: {c.what}",
+            reason=f"the checkpoint on {c.date.isoformat()} is before the plan's month"
+            f" ({draft.month}) and before today ({facts.as_of})",
+            rule="grd-1: a proposed date (checkpoint, follow-up) lies after the as-of date",
+        )
+        for c in draft.checkpoints
+        if c.date.isoformat() < start and c.date <= facts.as_of
+    ]
 
 
 def declared_focus_findings(draft: AnyDraft | str, facts: FactIndex) -> list[Finding]:
@@ -67,6 +86,13 @@ _GAP = re.compile(
 )
 
 
+_DEFERRED = re.compile(
+    r"\b(?:before|without|not\s+yet|too\s+early\s+to|can't|cannot|no\s+way\s+to|wait\s+to|until)\b"
+    r"[^.;]*$",
+    re.I,
+)
+
+
 def thin_data_findings(units: list[Unit], facts: FactIndex) -> list[Finding]:
     """FOCUS-0 where the diagnosis abstains on thin data: no unit declares a focus or states a
     gap (a question that asks what to observe is fine)."""
@@ -78,6 +104,8 @@ def thin_data_findings(units: list[Unit], facts: FactIndex) -> list[Finding]:
         if unit.in_character or unit.role == "rep":
             continue
         gap = _GAP.search(unit.text)
+        if gap and _DEFERRED.search(unit.text[: gap.start()][-40:]):
+            gap = None  # "before naming a weak spot, listen to two calls": deferred, not stated
         named = declared(unit)
         if gap or named:
             what = (
@@ -115,6 +143,39 @@ def objective_findings(units: list[Unit]) -> list[Finding]:
                     reason=f"the objective works on {len(touched)} capabilities"
                     f" ({', '.join(touched)}); a pre-call centres on one milestone",
                     rule="focus-0: one focus; a pre-call objective is one milestone",
+                )
+            )
+    return out
+
+
+# "the thing to work on is his opening": an answer naming what to coach
+_WORK_ON = re.compile(
+    r"\b(?:the\s+(?:one\s+|main\s+|first\s+)?thing\s+to\s+(?:work\s+on|fix|coach)|what\s+to\s+work\s+on"
+    r"|the\s+place\s+to\s+start)\s+(?:first\s+)?(?:is|would\s+be)\s+(?P<head>[^.;,:()\n]{1,40})",
+    re.I,
+)
+
+
+def stated_focus_findings(units: list[Unit], facts: FactIndex) -> list[Finding]:
+    """FOCUS-0 on an answer that names a focus other than the diagnosed one."""
+    if facts.focus is None:
+        return []
+    out = []
+    for unit in units:
+        named = set(declared(unit))
+        for m in _WORK_ON.finditer(unit.text):
+            named |= {c for c, alias in ALIASES.items() if alias.search(m.group("head"))}
+        if named - {facts.focus}:
+            out.append(
+                Finding(
+                    detector="FOCUS-0",
+                    unit=unit.text,
+                    reason=f"names {', '.join(sorted(named))} as what to work on, but the"
+                    f" diagnosis focus is {facts.focus}",
+                    rule=RULE,
+                    nearest_fact=facts.diagnosis.focus.arithmetic
+                    if facts.diagnosis.focus
+                    else None,
                 )
             )
     return out

@@ -55,7 +55,12 @@ def _activity(facts: RepFacts, rows: Sequence[Activity], window: Sequence[str]) 
     in_window = [r for r in rows if r.period in window]
     if in_window:
         totals = {f: float(sum(getattr(r, f) for r in in_window)) for f in FIELDS}
-        _totals(facts, totals, f"{facts.rep_id} {in_window[0].period}..{in_window[-1].period}")
+        label = f"{facts.rep_id} {in_window[0].period}..{in_window[-1].period}"
+        _totals(facts, totals, label)
+        # "about A$16,750 short" of quota over the window (not per month: a distance for every
+        # month would match too many stray amounts)
+        distance = abs(totals["quota"] - totals["revenue"])
+        facts.add_number(distance, "value", f"{label} distance to quota {distance:,.0f}")
 
 
 def _totals(facts: RepFacts, totals: dict[str, float], label: str) -> None:

@@ -97,6 +97,8 @@ _FACILITATE = re.compile(
     r"\s+to|your\s+turn|go\s+ahead|try\s+it|show\s+me|ask\s+me|pitch\s+me|run\s+it|give\s+it\s+a"
     r"\s+go|have\s+a\s+go|take\s+a\s+(?:minute|moment|second)|think\s+(?:back\s+)?(?:about|to)"
     r"|picture|imagine|remember\s+(?:when|that|how)|play\s+it\s+back|read\s+it\s+back|say\s+it"
+    r"|listen\s+(?:again|back|to\s+(?:the|this|that)\s+(?:end|start|recording|call|clip|moment|line"
+    r"|part|bit|opening|close))"
     r"|start\s+(?:whenever|when\s+you're\s+ready)|take\s+it\s+from\s+(?:there|here)|over\s+to\s+you"
     r"|off\s+you\s+go|you\s+(?:start|go\s+first|open))\b"
 )

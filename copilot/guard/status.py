@@ -42,6 +42,13 @@ _WANTED = re.compile(
     r"|wait(?:ing)?\s+for|until|look(?:ing)?\s+for|want|see|expect|aim\s+for|before)\b[^.;]*$",
     re.I,
 )
+# "dropped all three of the commitments", "both commitments were dropped": every one of them
+_ALL_DROPPED = re.compile(
+    r"\b(?:dropped|abandoned)\s+(?:all|both|every|each)\b(?:\s+\w+){0,4}?\s+commitments?\b"
+    r"|\b(?:all|both|every|each)\s+(?:\w+\s+){0,4}?commitments?\s+(?:\w+\s+){0,3}?"
+    r"(?:was|were|got|has\s+been|have\s+been)\s+(?:all\s+)?(?:dropped|abandoned)\b",
+    re.I,
+)
 _QUADRANT = re.compile(
     r"(?P<neg>\b(?:not|n't|never|rather\s+than|instead\s+of|no\s+longer)\s+(?:\w+\s+){0,2})?"
     r"\b(?:is|sits\s+(?:as|in)|counts\s+as|reads\s+as|comes\s+out\s+as|places?\s+(?:\w+\s+)?(?:as|in)"
@@ -90,6 +97,11 @@ def check_commitments(unit: Unit, facts: FactIndex, out: Grounding) -> None:
             return
         if claims_lapsed and not lapsed:
             why = f"says commitments were dropped or missed; the record has {_statuses(ids, facts)}"
+            out.findings.append(_finding(unit, why, None))
+            return
+        every = _ALL_DROPPED.search(sentence)
+        if every and any(c.status != "dropped" for c in status.values()):
+            why = f"says every commitment was dropped; the record has {_statuses(ids, facts)}"
             out.findings.append(_finding(unit, why, None))
             return
 

@@ -3,6 +3,8 @@ holdout, on sentences written for these tests against the calibration datasets."
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from copilot.drafting.schemas import PrecallDraft, RoleplayDraft
@@ -162,3 +164,85 @@ def test_zero_commitments_kept_claims_none_kept() -> None:
         "Desire unclear: 0 of 2 commitments kept. Collect one kept commitment before placing her."
     )
     assert [f for f in _blocking(text, "answer", ines) if f.detector == "GRD-1"] == []
+
+
+# Round 3: rules learnt from round 2's holdouts once they were reported (now tune3a, tune3b).
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("at his A$4,706 average deal", 4706.0),
+        ("roughly R$ 69.400 at his average deal", 69400.0),
+        ("an AUD 4,700 deal", 4700.0),
+        ("$4.50 each", 4.5),
+    ],
+)
+def test_a_currency_with_its_country_and_dots_for_thousands(text: str, value: float) -> None:
+    (m,) = numbers(text)
+    assert m.value * m.scale == value
+
+
+def test_a_day_running_into_a_number_or_a_count_is_no_date() -> None:
+    from copilot.guard.mentions import dates
+
+    assert dates("From May to July 1,155 dials produced 201 conversations") == []
+    assert dates("From June to August 6 of 33 proposals were won") == []
+    assert [d.text for d in dates("We met on August 6, 2026.")] == ["August 6, 2026"]
+
+
+def test_a_rate_written_as_a_fraction_is_the_recorded_rate() -> None:
+    owen = rep_facts(DENTAL, "uk-ds-03")
+    assert _blocking("Visit-to-trial conversion: baseline 0.385.", "answer", owen) == []
+    assert _blocking("Visit-to-trial conversion: baseline 0.285.", "answer", owen) != []
+
+
+def test_every_commitment_dropped_means_every_one() -> None:
+    marcy = rep_facts(DENTAL, "uk-ds-07")  # one commitment dropped, one open
+    text = "She dropped both of her commitments since January."
+    assert any(f.detector == "GRD-1" for f in _blocking(text, "answer", marcy))
+    callum = rep_facts(DENTAL, "uk-ds-11")  # both dropped
+    assert [f for f in _blocking(text, "answer", callum) if f.detector == "GRD-1"] == []
+
+
+def test_a_line_not_to_say_is_no_quote_and_a_listen_back_is_no_tell() -> None:
+    from copilot.guard.mentions import quotes
+    from copilot.guard.speech import label
+
+    (q,) = quotes("He gets a dated next step, not 'I'll see how I go'.")
+    assert q.claimed is False
+    assert label("Listen to the end again: who holds the next step after that line?") != "tell"
+
+
+def test_a_goal_above_quota_is_no_cliche_but_giving_110_percent_is() -> None:
+    from copilot.guard.lexicon import EXTRA_PATTERNS
+
+    pattern = re.compile(EXTRA_PATTERNS["give it your all"], re.I)
+    assert pattern.search("She wants to hit 110% of the annual quota.") is None
+    assert pattern.search("Give 110% on every call.") is not None
+
+
+def test_a_deferred_gap_is_no_gap_stated() -> None:
+    amira = rep_facts(DENTAL, "uk-ds-14")
+    text = "Before naming a weak spot, listen to two of her calls and look again in March."
+    assert [f for f in _blocking(text, "answer", amira) if f.detector == "FOCUS-0"] == []
+
+
+def test_sounding_confident_is_a_trait_in_what_good_looks_like() -> None:
+    from copilot.guard.lexicon import trait_findings
+
+    unit = Unit(
+        text="He sounds confident and believes in what he's offering.",
+        section="good_looks_like",
+    )
+    assert [f.detector for f in trait_findings([unit])] == ["GEN-5"]
+    said = Unit(text="He starts from something about the owner's trade.", section="good_looks_like")
+    assert trait_findings([said]) == []
+
+
+def test_an_answer_naming_another_focus_is_blocked() -> None:
+    owen = rep_facts(DENTAL, "uk-ds-03")  # focus: discovery
+    wrong = "The thing to work on is his opening: more conversations from the same dials."
+    assert "FOCUS-0" in {f.detector for f in _blocking(wrong, "answer", owen)}
+    right = "The thing to work on is discovery: the questions after a practice names a problem."
+    assert "FOCUS-0" not in {f.detector for f in _blocking(right, "answer", owen)}
