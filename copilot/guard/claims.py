@@ -74,7 +74,7 @@ def _rate_as_fraction(m: NumberMention, rep: RepFacts) -> bool:
     digits written."""
     if m.kind != "value" or m.scale != 1 or not 0 < m.value < 1 or m.decimals < 2:
         return False
-    step = 10.0 ** -m.decimals
+    step = 10.0**-m.decimals
     return any(
         f.kind == "percent" and abs(f.value / 100 - m.value) <= step / 2 + 1e-9 for f in rep.numbers
     )
