@@ -20,6 +20,22 @@ from copilot.records.transcripts.moments import moment_resolves
 
 _SHORT_ID = re.compile(r"\b[A-Za-z][A-Za-z0-9]*\d[A-Za-z0-9]*\b")  # "CB1": only when known
 RULE = "grd-2: citations resolve to this rep's record or a knowledge card"
+# A span of months cited at once: `activity:R1:2026-01..03` or `activity:R1:2026-01..2026-03`.
+_MONTH_SPAN = re.compile(r"^(activity:.+:)(\d{4})-(\d{2})\.\.(?:(\d{4})-)?(\d{2})$")
+
+
+def expand(eid: str) -> list[str]:
+    """The ids one citation stands for: each month of a span of activity months, else itself.
+    People cite a quarter as one range; a span that runs backwards or over 36 months is left
+    whole, so it resolves to nothing."""
+    m = _MONTH_SPAN.match(eid)
+    if m is None:
+        return [eid]
+    prefix, y0, m0, y1, m1 = m[1], int(m[2]), int(m[3]), int(m[4] or m[2]), int(m[5])
+    start, end = y0 * 12 + m0 - 1, y1 * 12 + m1 - 1
+    if not 0 <= end - start < 36 or not (1 <= m0 <= 12 and 1 <= m1 <= 12):
+        return [eid]
+    return [f"{prefix}{i // 12:04d}-{i % 12 + 1:02d}" for i in range(start, end + 1)]
 
 
 def _known_bare(facts: FactIndex) -> tuple[set[str], set[str]]:
@@ -34,6 +50,8 @@ def resolves(eid: str, facts: FactIndex) -> bool:
         return eid.removeprefix("card:") in facts.card_ids
     if eid.startswith("call:") and "@" in eid:  # a moment: `call:ID@mm:ss` inside the call
         return moment_resolves(eid, facts.rep.ids, facts.rep.call_ends)
+    if (months := expand(eid)) != [eid]:
+        return all(m in facts.rep.ids for m in months)
     return eid in facts.rep.ids or eid in facts.rep.bare_ids
 
 
@@ -73,7 +91,7 @@ def check_ids(unit: Unit, facts: FactIndex, out: Grounding) -> None:
     for eid in written:
         finding = id_finding(eid, unit.text, facts)
         if finding is None:
-            out.anchors.append(eid)
+            out.anchors += expand(eid)
         else:
             out.findings.append(finding)
 

@@ -171,14 +171,38 @@ def _names_rep(text: str, facts: FactIndex) -> bool:
     return bool(first) and re.search(rf"\b{re.escape(first[0])}\b", text) is not None
 
 
+_THIRD_PERSON = re.compile(r"\b(?:he|she|they|his|her|their|him|them)\b", re.I)
+# Advice about the rep ("he needs to build rapport") is advice, whatever follows it.
+_ADVICE = re.compile(
+    r"\b(?:needs?\s+to|should|must|has\s+to|have\s+to|ought|work\s+on|improve|try|focus\s+on"
+    r"|get\s+better|be\s+more|let's|you|your)\b",
+    re.I,
+)
+
+
+def _supported(units: list[Unit], i: int, anchored: set[int]) -> bool:
+    """The unit's specifics sit in the unit it belongs with. A pre-call response answers the
+    risk above it ("Ask what would make them sign" to "Okada-san says the board is still
+    thinking"); an answer's opening claim about the rep ("closing is where he loses most") is
+    followed by its figures in the same section."""
+    unit, prev = units[i], units[i - 1] if i else None
+    if unit.section == "responses" and prev is not None and prev.section == "risks":
+        return id(prev) in anchored
+    claim = _THIRD_PERSON.search(unit.text) and not _ADVICE.search(unit.text)
+    if claim and i + 1 < len(units):
+        after = units[i + 1]
+        return after.section == unit.section and id(after) in anchored
+    return False
+
+
 def bank_findings(units: list[Unit], anchored: set[int], facts: FactIndex) -> list[Finding]:
     """GEN-6: an unanchored unit whose wording is near a generic bank line."""
     bank = load_bank()
     fallback = facts.diagnosis.focus.arithmetic if facts.diagnosis.focus else None
     out: list[Finding] = []
-    for unit in units:
+    for i, unit in enumerate(units):
         skip = id(unit) in anchored or unit.in_character or unit.role == "rep"
-        skip = skip or _names_rep(unit.text, facts)
+        skip = skip or _names_rep(unit.text, facts) or _supported(units, i, anchored)
         dated = bool(_DATED.search(unit.text) or dates(unit.text)) or _about_this_call(unit)
         if skip or dated or not advises(unit.text) or len(shape(unit.text).split()) < MIN_WORDS:
             continue

@@ -108,7 +108,8 @@ _TRAIT = re.compile(
     r"positive|proactive|resilient|aggressive|motivated|driven|passionate|enthusiastic|energetic|"
     r"bold|hungry|persistent|decisive|optimistic|curious|determined|tenacious|self-assured|outgoing|"
     r"committed|disciplined|authentic|genuine|empathetic|coachable|competitive|ambitious|fearless|"
-    r"comfortable|confrontational|humble|patient|relaxed|calm|professional|focused)\b"
+    r"comfortable|confrontational|humble|patient|relaxed|calm|professional|focused|firm|tough|stern|"
+    r"forceful)\b"
     r"|\b(?:mind-?set|attitude|self-belief|self-confidence|believe\s+in\s+yourself|belief\s+in\s+"
     r"yourself|grit|mental\s+toughness|(?:more|your|some|greater|lack\s+of)\s+confidence"
     r"|(?:more|real|some|greater|with|your)\s+(?:conviction|gravitas|presence|self-belief|swagger)"
@@ -210,6 +211,10 @@ def names_behaviour(sentence: str, pattern: re.Pattern[str] = BEHAVIOUR) -> bool
     return any(not _DETERMINER.search(sentence[: m.start()]) for m in pattern.finditer(sentence))
 
 
+# A short label before a colon ("Response: be firm.") leaves the advice opening its clause.
+_LABELLED = re.compile(r"^\W*[^\W\d][\w' -]{0,30}:\s*$")
+
+
 def _trait(sentence: str, prescriptive: bool = False) -> re.Match[str] | None:
     """A trait word given as advice, in a sentence that names no behaviour outside its trait
     phrases ("believes in what he's offering" offers nothing). `prescriptive`: the unit says
@@ -220,7 +225,8 @@ def _trait(sentence: str, prescriptive: bool = False) -> re.Match[str] | None:
         return None
     if sentence.rstrip().endswith("?") and not _TO_YOU.search(sentence[: m.end()]):
         return None  # "who needs to be comfortable before this gets signed?" asks the buyer
-    return m if prescriptive or _ADVISED.search(sentence) or m.start() == 0 else None
+    opens = m.start() == 0 or _LABELLED.match(sentence[: m.start()]) is not None
+    return m if prescriptive or _ADVISED.search(sentence) or opens else None
 
 
 def trait_findings(units: list[Unit]) -> list[Finding]:

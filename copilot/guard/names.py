@@ -70,8 +70,12 @@ def _capitalised(word: str) -> bool:
     return word[0].isupper() and any(c.islower() for c in word)
 
 
+# Honorifics joined to a name by a hyphen ("Okada-san", "Kim-ssi") are not part of it.
+_HONORIFIC = re.compile(r"-(?:san|sama|kun|chan|sensei|senpai|shi|dono|ssi|nim|ji)$", re.I)
+
+
 def _bare(word: str) -> str:
-    return re.sub(r"['’]s$", "", word)
+    return _HONORIFIC.sub("", re.sub(r"['’]s$", "", word))
 
 
 def _runs(text: str) -> list[tuple[list[str], bool]]:

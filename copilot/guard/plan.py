@@ -127,13 +127,38 @@ def thin_data_findings(units: list[Unit], facts: FactIndex) -> list[Finding]:
 MAX_OBJECTIVE_CAPABILITIES = 3
 
 
+# "Close the Himeji deal.": the deal's outcome, with nothing this call can reach or be
+# measured by (a date, a decision, a meeting, the signers, a number).
+_OUTCOME_ONLY = re.compile(
+    r"^\W*(?:close|win|land)\b(?!.*\d)(?!.*\b(?:date|decision|decides?|meeting|visit|demo|trial"
+    r"|proposal|quote|sign(?:s|ers?|ature|-off)|slot|names?|who|when|by|before|until|agree|agreed"
+    r"|step|review|present|presentation|order\s+date|contract\s+date)\b)[^.;:!?]{0,80}[.!]?\s*$",
+    re.I,
+)
+OUTCOME_RULE = (
+    "focus-3: a pre-call objective is a milestone this call can reach (a date, a decision, a"
+    " meeting, the signers), not the deal's outcome"
+)
+
+
 def objective_findings(units: list[Unit]) -> list[Finding]:
     """FOCUS-0 on a pre-call objective that strings milestones of several capabilities
-    together ("re-open him, book a meeting, run the demo and close by August")."""
+    together ("re-open him, book a meeting, run the demo and close by August"); FOCUS-3 on an
+    objective that is only the deal's outcome ("Close the deal with Larchfield.")."""
     out = []
     for unit in units:
         if "objective" not in unit.section.lower():
             continue
+        if _OUTCOME_ONLY.match(unit.text):
+            out.append(
+                Finding(
+                    detector="FOCUS-3",
+                    unit=unit.text,
+                    reason="the objective is the deal's outcome; name the milestone this call"
+                    " should reach (a decision date, a meeting with the signers, a trial)",
+                    rule=OUTCOME_RULE,
+                )
+            )
         touched = sorted(c for c, score in capability_scores(unit.text).items() if score)
         if len(touched) > MAX_OBJECTIVE_CAPABILITIES:
             out.append(

@@ -246,3 +246,111 @@ def test_an_answer_naming_another_focus_is_blocked() -> None:
     assert "FOCUS-0" in {f.detector for f in _blocking(wrong, "answer", owen)}
     right = "The thing to work on is discovery: the questions after a practice names a problem."
     assert "FOCUS-0" not in {f.detector for f in _blocking(right, "answer", owen)}
+
+
+# Round 4: rules learnt from round 3's holdout once it was reported (now tune4).
+
+KANSAI = CALIBRATION_DIR / "datasets" / "kansai_factory_equipment"  # as of 2026-04-10
+
+
+def _detectors(draft: object, kind: str, facts: FactIndex) -> set[str]:
+    return {f.detector for f in _blocking(draft, kind, facts)}
+
+
+def test_a_span_of_activity_months_cites_each_month() -> None:
+    from copilot.guard.citations import expand
+
+    assert expand("activity:R1:2026-01..03") == [
+        "activity:R1:2026-01",
+        "activity:R1:2026-02",
+        "activity:R1:2026-03",
+    ]
+    assert expand("activity:R1:2025-11..2026-02")[-1] == "activity:R1:2026-02"
+    assert expand("activity:R1:2026-03..01") == ["activity:R1:2026-03..01"]  # backwards: whole
+    kenta = rep_facts(KANSAI, "JP-0023")
+    held = "Since January 84 of 486 dials became conversations (activity:JP-0023:2026-01..03)."
+    assert "GRD-2" not in _detectors(held, "answer", kenta)
+    beyond = "Since January 84 of 486 dials became conversations (activity:JP-0023:2025-01..03)."
+    assert "GRD-2" in _detectors(beyond, "answer", kenta)
+
+
+def test_an_honorific_joined_to_a_name_is_not_part_of_it() -> None:
+    from copilot.guard.names import name_spans
+
+    assert [s.words for s in name_spans("We asked Okada-san.")] == [("Okada",)]
+
+
+def _precall(risk: str, response: str, objective: str | None = None) -> PrecallDraft:
+    return PrecallDraft.model_validate(
+        {
+            "kind": "precall",
+            "rep_id": "JP-0019",
+            "call_id": None,
+            "focus": "closing",
+            "objective": objective
+            or "Leave the follow-up call with Okada-san with a dated decision on the ¥7,800,000"
+            " retrofit and a slot to present to the Amagasaki board.",
+            "questions": [
+                "What did the board ask about the proposal when it met on the 25th?",
+                "What would the board need to see to approve the retrofit?",
+                "What date would you like the press back in service?",
+            ],
+            "information_to_get": ["Who on the board signs", "The date a decision will be made"],
+            "risks": [{"risk": risk, "response": response}],
+            "evidence": ["call:TEL-20260305-02"],
+        }
+    )
+
+
+def test_a_response_answers_the_risk_above_it() -> None:
+    daisuke = rep_facts(KANSAI, "JP-0019")
+    response = "Ask what would make them sign before talking about price."
+    grounded = _precall("Okada-san says the board is still thinking.", response)
+    assert "GEN-6" not in _detectors(grounded, "precall", daisuke)
+    bare = _precall("They say they are still thinking about it.", response)
+    assert "GEN-6" in _detectors(bare, "precall", daisuke)
+
+
+def test_an_answers_claim_about_the_rep_is_followed_by_its_figures() -> None:
+    daisuke = rep_facts(KANSAI, "JP-0019")
+    figures = "From January to March 6 of his 26 proposals became orders, 23.1% against 48.0%."
+    claim = "Because closing is where he loses the most."
+    assert "GEN-6" not in _detectors(f"{claim} {figures}", "answer", daisuke)
+    # advice to the rep stays advice, whatever figures follow it
+    told = "Closing is where you are losing most of your deals."
+    assert "GEN-6" in _detectors(f"{told} {figures}", "answer", daisuke)
+
+
+def test_a_trait_after_a_label_opens_its_clause() -> None:
+    daisuke = rep_facts(KANSAI, "JP-0019")
+    draft = _precall("Okada-san asks for a discount.", "Response: be firm.")
+    assert "GEN-5" in _detectors(draft, "precall", daisuke)
+    described = _precall("Okada-san asks for a discount.", "Note: the buyer was firm on price.")
+    assert "GEN-5" not in _detectors(described, "precall", daisuke)
+
+
+@pytest.mark.parametrize(
+    "objective",
+    ["Close the Himeji deal.", "Close Laboratório Vitalis.", "Win the deal with Amagasaki."],
+)
+def test_an_objective_that_is_only_the_deals_outcome_is_blocked(objective: str) -> None:
+    daisuke = rep_facts(KANSAI, "JP-0019")
+    draft = _precall(
+        "Okada-san says the board is still thinking.", "Ask what it weighs.", objective
+    )
+    assert "FOCUS-3" in _detectors(draft, "precall", daisuke)
+
+
+@pytest.mark.parametrize(
+    "objective",
+    [
+        "Close the call with a dated decision from Okada-san and a slot at the board.",
+        "Leave with the names of everyone who signs the ¥7,800,000 retrofit.",
+    ],
+)
+def test_an_objective_with_a_milestone_passes(objective: str) -> None:
+    daisuke = rep_facts(KANSAI, "JP-0019")
+    draft = _precall(
+        "Okada-san says the board is still thinking.", "Ask what it weighs.", objective
+    )
+    assert "FOCUS-3" not in _detectors(draft, "precall", daisuke)
