@@ -95,11 +95,23 @@ class ChromaVectors:
 
     def _reopen(self) -> None:
         """A new client in place of one whose write failed. Chroma keeps one system per path
-        for the whole process, so the cache is cleared: every client opened after this one is
-        new (the service opens only this one)."""
-        from chromadb.api.shared_system_client import SharedSystemClient
+        (or server) for the whole process, so this client's system is dropped from its cache:
+        the next client opened is new. Only this one: dropping every system would orphan other
+        clients' HTTP sessions, whose sockets then close at some later garbage collection."""
+        from chromadb.api.shared_system_client import SharedSystemClient as Shared
 
-        SharedSystemClient.clear_system_cache()
+        identifier = getattr(self._client, "_identifier", None)
+        system = Shared._identifier_to_system.pop(identifier, None) if identifier else None
+        Shared._identifier_to_refcount.pop(identifier or "", None)
+        if identifier is None:
+            Shared.clear_system_cache()
+        if system is not None and self._url:
+            # a failed server's session holds sockets; a failed disk's system is left unstopped
+            # (stopping it can hang in the bindings after a full disk)
+            for component in system._instances.values():
+                session = getattr(component, "_session", None)
+                if session is not None and hasattr(session, "close"):
+                    session.close()
         self._collections.clear()
         self._open()
 

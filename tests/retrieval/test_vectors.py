@@ -64,3 +64,19 @@ def test_an_import_needing_more_chunks_than_one_write_lands_whole(
     plans = services.init()
     assert sum(len(p.to_embed) for p in plans if p.collection == collection) > limit
     assert services.vectors.count(collection) == report.chunks_embedded - 2
+
+
+def test_reopening_one_client_leaves_every_other_clients_system_alone(tmp_path: Path) -> None:
+    """A failed write reopens its own client only: dropping every cached system would orphan
+    other clients' HTTP sessions, whose sockets then close at some later collection."""
+    from chromadb.api.shared_system_client import SharedSystemClient as Shared
+
+    failing, other = ChromaVectors(tmp_path / "a"), ChromaVectors(tmp_path / "b")
+    other.upsert("team-b", _chunks(1), [[1.0, 0.0, 0.5]])
+    before = failing._client._identifier
+    failing._reopen()
+    assert other._client._identifier in Shared._identifier_to_system
+    assert failing._client._identifier == before in Shared._identifier_to_system  # a new one
+    assert other.count("team-b") == 1
+    failing.upsert("team-a", _chunks(2), [[1.0, 0.0, 0.5], [0.0, 1.0, 0.5]])
+    assert failing.count("team-a") == 2
