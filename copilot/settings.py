@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     api_rate_limit: int = Field(  # a page client's ~300 a minute, doubled (configuration.md)
         default=600, ge=1, description="Requests per minute per manager token; more is 429."
     )
+    api_max_in_flight: int = Field(  # a fifth of the 40 worker threads every team shares
+        default=8, ge=1, description="Requests in progress per manager token; more is 429."
+    )
     # A two-hour call as timed WebVTT (1,440 cues) is about 57,000 tokens with its timestamps.
     transcript_max_tokens: int = Field(
         default=64_000, ge=100, description="Largest call transcript accepted (cl100k tokens)."

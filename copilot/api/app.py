@@ -31,6 +31,7 @@ from copilot.api.deps import AppState, StorageWatch
 from copilot.api.limits import (
     BodyLimitMiddleware,
     CorrelationMiddleware,
+    InFlight,
     JsonDepthMiddleware,
     RateLimiter,
 )
@@ -65,6 +66,7 @@ def create_app(
         services=services,
         model_factory=model_factory or (lambda: build_chat_model(settings)),
         limiter=RateLimiter(settings.api_rate_limit),
+        in_flight=InFlight(settings.api_max_in_flight),
         storage=StorageWatch.of(services),
     )
     state.storage.problems()  # remembers the stores that exist now

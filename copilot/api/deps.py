@@ -1,11 +1,11 @@
 """Dependencies every router uses: the app's shared state, the services, the chat model, and
 the calling manager (intact storage, then bearer token -> team scope, then the per-manager rate
-limit)."""
+limit and the cap on its requests in progress)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated
@@ -14,7 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from langchain_core.language_models.chat_models import BaseChatModel
 
-from copilot.api.limits import RateLimiter
+from copilot.api.limits import InFlight, RateLimiter
 from copilot.api.tokens import Manager, verify_token
 from copilot.components import Services
 
@@ -89,6 +89,7 @@ class AppState:
     model_factory: Callable[[], BaseChatModel]
     limiter: RateLimiter
     storage: StorageWatch
+    in_flight: InFlight = field(default_factory=lambda: InFlight(8))
     _model: BaseChatModel | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -115,9 +116,10 @@ _bearer = HTTPBearer(auto_error=False, description="A manager token from `copilo
 def current_manager(
     state: Annotated[AppState, Depends(get_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Manager:
-    """The manager behind the bearer token; 503 when the storage is lost, 401 without a valid
-    token, 429 over the rate limit."""
+) -> Iterator[Manager]:
+    """The manager behind the bearer token, holding one of its request slots until the response
+    is sent; 503 when the storage is lost, 401 without a valid token, 429 over the rate limit or
+    with all its slots held."""
     if state.storage.problems():  # before the token: it too is read from the lost database
         raise ApiError(503, "storage_unavailable", STORAGE_LOST)
     challenge = {"WWW-Authenticate": "Bearer"}
@@ -135,7 +137,18 @@ def current_manager(
             f"over {state.limiter.per_minute} requests a minute (COPILOT_API_RATE_LIMIT)",
             {"Retry-After": str(max(1, round(wait)))},
         )
-    return manager
+    if not state.in_flight.enter(manager.token_id):
+        raise ApiError(
+            429,
+            "too_many_in_flight",
+            f"{state.in_flight.per_token} requests of this token are still running"
+            " (COPILOT_API_MAX_IN_FLIGHT): wait for one to finish",
+            {"Retry-After": "1"},
+        )
+    try:
+        yield manager
+    finally:
+        state.in_flight.leave(manager.token_id)
 
 
 StateDep = Annotated[AppState, Depends(get_state)]

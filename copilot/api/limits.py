@@ -199,6 +199,39 @@ def _replay(first: list[Message], receive: Receive) -> Receive:
     return replay
 
 
+class InFlight:
+    """Requests each manager token has in progress in this process, capped: a token's slow
+    drafts or chat answers hold at most `per_token` of the worker threads every team shares,
+    so one team's burst queues behind itself and never in front of another team."""
+
+    def __init__(self, per_token: int) -> None:
+        self.per_token = per_token
+        self._held: dict[str, int] = {}
+        self._lock = threading.Lock()
+
+    def enter(self, key: str) -> bool:
+        """Takes a slot for `key`; False (and nothing taken) when all its slots are held."""
+        with self._lock:
+            if self._held.get(key, 0) >= self.per_token:
+                return False
+            self._held[key] = self._held.get(key, 0) + 1
+            return True
+
+    def leave(self, key: str) -> None:
+        """Gives back a slot `enter` took."""
+        with self._lock:
+            left = self._held.get(key, 0) - 1
+            if left > 0:
+                self._held[key] = left
+            else:
+                self._held.pop(key, None)
+
+    def held(self, key: str) -> int:
+        """The slots `key` holds now."""
+        with self._lock:
+            return self._held.get(key, 0)
+
+
 class RateLimiter:
     """A sliding one-minute window of request times per manager token."""
 

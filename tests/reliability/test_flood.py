@@ -103,3 +103,32 @@ def test_health_answers_while_slow_drafts_fill_every_worker(world: World) -> Non
             d.result()
     assert all(status == 200 for status, _ in waits), waits
     assert max(wait for _, wait in waits) < 1.5, waits
+
+
+def test_one_tokens_slow_drafts_hold_only_its_own_slots(world: World) -> None:
+    """A token's requests in progress are capped (COPILOT_API_MAX_IN_FLIGHT): past the cap it
+    is told 429 at once, and another team's requests find free workers."""
+    capped = world.services.settings.model_copy(update={"api_max_in_flight": 2})
+    model = FakeChatModel()
+    model.enqueue(*[{"content": "not JSON", "sleep": 1.5}] * 40)
+    app = SmallPool(app_for(Services(capped, world.services.embedder), model), POOL)
+    with (
+        serving(app) as url,  # type: ignore[arg-type]
+        httpx.Client(base_url=url, timeout=60) as client,
+        ThreadPoolExecutor(POOL + 2) as pool,
+    ):
+        drafts = [
+            pool.submit(client.post, "/v1/reps/A1/drafts/questions", headers=world.alpha)
+            for _ in range(POOL + 2)
+        ]
+        time.sleep(0.5)  # two drafts wait on the model; the rest were turned away
+        beta = [_timed(client, "/v1/reps", world.beta) for _ in range(3)]
+        refused = [d.result() for d in drafts if d.done() and d.result().status_code == 429]
+        statuses = [d.result().status_code for d in drafts]
+        again = client.get("/v1/reps", headers=world.alpha).status_code
+    assert statuses.count(429) == POOL, statuses
+    assert refused and refused[0].json()["error"]["code"] == "too_many_in_flight"
+    assert refused[0].headers["Retry-After"] == "1"
+    assert all(status == 200 for status, _ in beta), beta
+    assert max(wait for _, wait in beta) < PROMPT_S, beta
+    assert again == 200  # the slots came back once the drafts were answered
