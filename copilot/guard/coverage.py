@@ -67,7 +67,7 @@ def _cited(units: Sequence[Unit]) -> set[str]:
     ids: set[str] = set()
     for unit in units:
         # a pasted draft's heading names its call ("## Ravensburg debrief (CALL/2026/0436)")
-        written = f"{unit.section} {unit.text}"
+        written = f"{unit.titles} {unit.section} {unit.text}"
         for eid in [*unit.evidence, *evidence_ids(written), *bare_ids(written)]:
             ids.add(eid.strip())
             ids.add(eid.strip().split(":", 1)[-1])
@@ -98,7 +98,7 @@ def coverage_findings(
     if not items:
         return []
     cited = _cited(units)
-    headings = dict.fromkeys(u.section for u in units)
+    headings = dict.fromkeys(h for u in units for h in (u.titles, u.section) if h)
     text = " " + " ".join([*(normal(h) for h in headings), *(normal(u.text) for u in units)]) + " "
     if any(referenced(i, cited, text) for i in items):
         return []

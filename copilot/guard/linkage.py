@@ -84,16 +84,23 @@ _SCHEDULES = re.compile(
     r"^\W*(?:follow[- ]up\W+)?(?:let's\s+(?:hear|review|look|meet|talk|check\s+in|catch\s+up|see"
     r"|go\s+over|debrief|regroup|reconvene|compare|pick\s+(?:it|this|that)\s+up|sit\s+down)\b"
     r"|(?:hold|schedule|book|set|put)\s+(?:the|our|a|the\s+next)\s+(?:1:1|one-on-one|session"
-    r"|review|check-in|follow-up|catch-up)\b)",
+    r"|review|check-in|follow-up|catch-up)\b"
+    # bringing material to a session ("Bring the Pinecrest recording to the week-2 practice")
+    r"|(?:bring|send|share|forward)\s+(?:\S+\s+){0,4}?(?:recordings?|calls?|notes|log|list|deck"
+    r"|proposal|draft|numbers)\s+(?:to|for|before)\s+(?:the\s+|our\s+|your\s+|next\s+)*(?:[\w-]+\s+)?"
+    r"(?:1:1|one-on-one|session|review|check-in|practice|role-?play|meeting)\b)",
     re.I,
 )
+# The manager swaps parts with the rep ("Let's swap: you coach me ... as if I were Riku").
+_SWAP = re.compile(r"\blet's\s+swap\b|\bas\s+if\s+i\s+were\b", re.I)
 
 
 def _advice(sentence: str) -> bool:
     """Advice to the rep: an imperative or a should/must/"what matters" outside any quote."""
     if _CITED_TAIL.sub("", sentence).rstrip().endswith("?"):  # "...and why? (call:X)"
         return False
-    if _SETUP.match(sentence.replace("’", "'")) or _SCHEDULES.match(sentence.replace("’", "'")):
+    plain = sentence.replace("’", "'")
+    if _SETUP.match(plain) or _SCHEDULES.match(plain) or _SWAP.search(plain):
         return False
     sentence = unquote(sentence)  # quoted words, in double or single quotes, advise no one
     return bool(_IMPERATIVE.match(sentence) or _ADVICE.search(sentence))

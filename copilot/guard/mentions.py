@@ -40,10 +40,12 @@ _MONTH = r"(?P<mon>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|Ju
 _MONTH += r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 _ISO_DATE = re.compile(r"\b(?P<y>20\d\d)-(?P<m>0[1-9]|1[0-2])-(?P<d>[0-2]\d|3[01])\b")
 _PERIOD = re.compile(r"\b(?P<y>20\d\d)-(?P<m>0[1-9]|1[0-2])\b(?!-\d)")
-# "July 1,155 dials" runs into a number and "August 6 of 33 proposals" counts: neither is a date.
+# "July 1,155 dials" runs into a number and "August 6 of 33 proposals" (or "of Keisha's 44
+# meetings") counts: neither is a date.
 _MONTH_DAY = re.compile(
     _MONTH + r"\s+(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\b(?![,.]\d)"
-    r"(?!\s+of\s+(?:\d+|your|his|her|their|the|our|its)\b)(?:,?\s+(?P<y>20\d\d)\b)?"
+    r"(?!\s+of\s+(?:\d+|your|his|her|their|the|our|its|[A-Z][\w-]*['’]s\s+\d+)\b)"
+    r"(?:,?\s+(?P<y>20\d\d)\b)?"
 )
 _DAY_MONTH = re.compile(
     r"\b(?P<d>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?\s+(?:of\s+)?"

@@ -41,15 +41,19 @@ def split_text(text: str, kind: DraftKind) -> list[Unit]:
     """Units of a pasted draft, in reading order; never raises on odd input."""
     units: list[Unit] = []
     section, week = "", None
+    titles: list[str] = []  # headings left with no lines of their own
     for raw in clean_text(text).split("\n"):
         line = raw.strip()
         if not line or _RULE.match(line) or line.startswith("```"):
             continue
         heading = _heading(line)
         if heading is not None:
+            if section and not any(u.section.split(" / ")[0] == section for u in units[-1:]):
+                titles.append(section)
             section, week = heading, _week(heading)
             continue
-        units += _line_units(line, section, week, kind)
+        found = _line_units(line, section, week, kind)
+        units += [u.model_copy(update={"titles": " / ".join(titles)}) for u in found]
     return units
 
 

@@ -23,6 +23,9 @@ class Unit(BaseModel):
     declared_kind: LineKind | None = None
     evidence: list[str] = Field(default_factory=list)
     section: str = ""
+    # a pasted draft's headings with no lines of their own above this unit (a title:
+    # "## Debrief with Yui: Otsu Precision Optics (TEL-20260320-02)"); they count as written
+    titles: str = ""
     in_character: bool = False
     week: int | None = None
 

@@ -354,3 +354,35 @@ def test_an_objective_with_a_milestone_passes(objective: str) -> None:
         "Okada-san says the board is still thinking.", "Ask what it weighs.", objective
     )
     assert "FOCUS-3" not in _detectors(draft, "precall", daisuke)
+
+
+# Round 5: rules learnt from round 4's holdout once it was reported (now tune5).
+
+
+def test_a_day_running_into_someones_count_is_no_date() -> None:
+    from copilot.guard.mentions import dates
+
+    assert dates("From July to September 13 of Keisha's 44 meetings became demos") == []
+    assert [d.text for d in dates("On September 13 of Keisha's week we met.")] == ["September 13"]
+
+
+def test_bringing_material_to_a_session_and_swapping_parts_advise_nothing() -> None:
+    from copilot.guard.linkage import _advice
+
+    assert not _advice("Bring the Pinecrest recording to the week-2 practice")
+    assert not _advice("Send your call notes to me before our next 1:1.")
+    assert not _advice("Let's swap: you coach me through that question as if I were Riku.")
+    assert _advice("Bring more energy to the Pinecrest calls.")
+
+
+def test_a_title_heading_counts_for_the_facts_a_draft_must_reference() -> None:
+    from copilot.guard.coverage import coverage_findings
+    from copilot.guard.prose import split_text
+
+    daisuke = rep_facts(KANSAI, "JP-0019")
+    body = "**Goal**\nManager: What did you set out to get from the buyer?\n"
+    titled = split_text("## Debrief: Amagasaki (TEL-20260305-02)\n" + body, "debrief")
+    assert titled[0].titles == "Debrief: Amagasaki (TEL-20260305-02)"
+    must = ["call:TEL-20260305-02"]
+    assert coverage_findings(titled, daisuke, must) == []
+    assert coverage_findings(split_text("## Debrief\n" + body, "debrief"), daisuke, must) != []
