@@ -116,14 +116,10 @@ def run_job(drafter: Drafter, job_id: str, opts: RunOptions | None = None) -> bo
     opts = opts or RunOptions()
     services = drafter.services
     _warm(services)
-    runner = db.runner_id()
-    db.LIVE.add(runner)
-    job = db.claim(services.store, job_id, runner)
-    if job is None:
-        db.LIVE.discard(runner)
-        return False
-    finished = False
-    try:
+    with db.leased(services.store, job_id) as lease:
+        if lease is None:
+            return False
+        job = lease.job
         if opts.on_progress is not None:
             opts.on_progress(dict(job.counts))
         workers = opts.concurrency or job.concurrency or services.settings.batch_concurrency
@@ -131,10 +127,7 @@ def run_job(drafter: Drafter, job_id: str, opts: RunOptions | None = None) -> bo
         with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="batch") as pool:
             for future in [pool.submit(_item, drafter, job, r, opts) for r in reps]:
                 future.result()
-        finished = not opts.stop.is_set()
-    finally:
-        db.release(services.store, job_id, runner, finished)
-        db.LIVE.discard(runner)
+        lease.finished = not opts.stop.is_set()
     return True
 
 

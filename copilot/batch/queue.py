@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -173,6 +175,34 @@ def claim(store: Store, job_id: str, runner: str) -> BatchJob | None:
         session.refresh(job)
         _sync_items(session, job)
         return job
+
+
+@dataclass
+class Lease:
+    """A job this process holds, and whether its run got to the end."""
+
+    job: BatchJob
+    runner: str
+    finished: bool = False
+
+
+@contextmanager
+def leased(store: Store, job_id: str) -> Iterator[Lease | None]:
+    """The job's lease for this process (None when another live process holds it), given back
+    at exit: as finished when the run set `finished`, else left for a later run to resume."""
+    runner = runner_id()
+    LIVE.add(runner)
+    job = claim(store, job_id, runner)
+    if job is None:
+        LIVE.discard(runner)
+        yield None
+        return
+    lease = Lease(job, runner)
+    try:
+        yield lease
+    finally:
+        release(store, job_id, runner, lease.finished)
+        LIVE.discard(runner)
 
 
 def pending(store: Store, job_id: str) -> list[str]:

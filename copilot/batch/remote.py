@@ -204,21 +204,14 @@ def run_remote(
     services = drafter.services
     api = api or OpenAIBatchApi(services.settings)
     _warm(services)
-    runner = db.runner_id()
-    db.LIVE.add(runner)
-    job = db.claim(services.store, job_id, runner)
-    if job is None:
-        db.LIVE.discard(runner)
-        return False
-    finished = False
-    try:
-        finished = _Run(drafter, api, job, runner, opts).run()
-    except RemoteBatchFailedError:
-        finished = True  # the job ends failed; its failed reps are retried by the next run
-        raise
-    finally:
-        db.release(services.store, job_id, runner, finished)
-        db.LIVE.discard(runner)
+    with db.leased(services.store, job_id) as lease:
+        if lease is None:
+            return False
+        try:
+            lease.finished = _Run(drafter, api, lease.job, lease.runner, opts).run()
+        except RemoteBatchFailedError:
+            lease.finished = True  # the job ends failed; its failed reps are retried next run
+            raise
     return True
 
 
