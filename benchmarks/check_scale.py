@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from benchmarks import machine, markdown_table, median, write_result
 from benchmarks.synthetic import FIRST, LAST, call_text
@@ -108,17 +108,20 @@ def add_teams(services: Services, first: int, last: int, seed: int) -> None:
         for team in range(first, last):
             rows = _team_rows(team, seed)
             for key, table in tables.items():
-                session.execute(insert(table), rows[key])
+                name = f"team-{team:04d}"  # every row carries its team: ids are per team
+                session.execute(insert(table), [r | {"team": name} for r in rows[key]])
 
 
 def _write_session(services: Services, rep_id: str) -> bool:
     """One coaching session added to `rep_id` (as the coaching loop writes); False if no rep."""
     with services.store.sessions.begin() as session:
-        if session.get(Rep, rep_id) is None:
+        rep = session.scalars(select(Rep).where(Rep.rep_id == rep_id)).first()
+        if rep is None:
             return False
-        n = len(Store.coaching_sessions(session, rep_id))
+        n = len(Store.coaching_sessions(session, rep.team, rep_id))
         session.add(
             CoachingSession(
+                team=rep.team,
                 session_id=f"{rep_id}-W{n}",
                 rep_id=rep_id,
                 date=date(2026, 11, 2),

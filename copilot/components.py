@@ -69,8 +69,7 @@ class Services:
         known: set[str] = set()
         with self.store.sessions() as session:
             for team in Store.teams(session):
-                reps = [r.rep_id for r in Store.reps(session, team)]
-                calls = Store.calls_of(session, reps)
+                calls = Store.calls_of(session, team)
                 team_chunks = [c for call in calls for c in self.indexer.call_chunks(call, team)]
                 collection = team_collection(team, self.indexer.embedder_id)
                 known.add(collection)

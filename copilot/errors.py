@@ -21,6 +21,14 @@ class NotFoundError(CopilotError):
     """A rep, call or other record does not exist (or is outside the caller's team)."""
 
 
+class AmbiguousIdError(CopilotError):
+    """The shell named an id that more than one team holds; `option` says how to choose."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
 class EmbeddingError(CopilotError):
     """The embedding backend failed."""
 

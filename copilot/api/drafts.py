@@ -124,7 +124,7 @@ def list_drafts(
 ) -> list[DraftSummary]:
     with services.store.sessions() as session:
         services.store.rep(session, rep_id, manager.team)
-        rows = Store.drafts(session, rep_id, kind)
+        rows = Store.drafts(session, manager.team, rep_id, kind)
         return [draft_summary(r) for r in rows if r.team == manager.team]
 
 

@@ -1,8 +1,9 @@
 """`POST /v1/ingest` and the write behind `POST /v1/reps/{rep_id}/calls`: imports scoped to the
-caller's team. Every rep row must name that team; rows naming another team's rep fail exactly
-like rows naming an unknown one; ids owned by another rep are never overwritten (the import's
-own cross-check); transcripts, summaries and manager's notes over their token limits are
-refused before any embedding work.
+caller's team. Every rep row must name that team; ids are per team, so an id another team holds
+is as free as one nobody holds (the import creates the team's own row), and rows naming a rep
+the team lacks fail alike whether another team has it or not; ids owned by another rep of the
+team are never overwritten (the import's own cross-check); transcripts, summaries and
+manager's notes over their token limits are refused before any embedding work.
 
 Imports of one team run one at a time; different teams' run side by side. Only the short
 commit is serialised across teams, and it checks the scope again inside the write
@@ -113,9 +114,9 @@ def session_size_errors(files: list[ParsedFile], settings: Settings) -> list[Row
 
 
 def scope_errors(session: Session, files: list[ParsedFile], team: str) -> list[RowError]:
-    """Rows outside the caller's team, worded as for an unknown rep."""
-    owners = Store.rep_teams(session)
-    ours = {rep_id for rep_id, rep_team in owners.items() if rep_team == team}
+    """Rows outside the caller's team, worded as for an unknown rep: only the team's own reps
+    are read, so nothing depends on what another team holds."""
+    ours = Store.rep_ids(session, team)
     errors: list[RowError] = []
     for f in (f for f in files if f.kind == "reps"):
         for line, row in f.rows:
@@ -127,12 +128,6 @@ def scope_errors(session: Session, files: list[ParsedFile], team: str) -> list[R
                         "team",
                         f"team '{row.team}' is not your token's team '{team}'",
                         f"set team to '{team}'; a token imports its own team only",
-                    )
-                )
-            elif owners.get(row.rep_id, team) != team:
-                errors.append(
-                    RowError(
-                        f.path.name, line, "rep_id", "this rep_id is taken", "choose another rep_id"
                     )
                 )
             else:
@@ -168,7 +163,13 @@ def scoped_ingest(
     with _team_locks(team):
         redact = Redactor(services.settings.redact, services.settings.redact_fields)
         prepared = prepare(
-            services.store, services.indexer, paths, kind, check=in_scope_and_size, redact=redact
+            services.store,
+            services.indexer,
+            paths,
+            kind,
+            check=in_scope_and_size,
+            redact=redact,
+            team=team,
         )
         with _commit_lock:
             return commit_or_restore(services.store, services.indexer, prepared, in_scope)
@@ -213,16 +214,15 @@ def ingest_files(
         return result(scoped_ingest(services, paths, manager.team))
 
 
-def add_call(services: Services, rep_id: str, note: CallNote) -> CallNoteResult:
-    """Validate, import and index one call note of `rep_id` (already checked to be in scope)."""
+def add_call(services: Services, team: str, rep_id: str, note: CallNote) -> CallNoteResult:
+    """Validate, import and index one call note of the team's `rep_id` (already checked to be
+    in scope)."""
     too_long = size_problems(note, services.settings)
     if too_long:
         name, problem, _ = too_long[0]
         raise ApiError(
             422, "transcript_too_long" if name == "transcript" else "text_too_long", problem
         )
-    with services.store.sessions() as session:
-        team = services.store.rep(session, rep_id).team
     row = note.model_dump(mode="json", exclude_none=True) | {"rep_id": rep_id}
     with tempfile.TemporaryDirectory(prefix="copilot-call-") as tmp:
         path = Path(tmp) / "calls.jsonl"

@@ -113,9 +113,9 @@ def rep_detail(
             CallView.model_validate(c, from_attributes=True).model_copy(
                 update={} if transcripts else {"transcript": None}
             )
-            for c in Store.calls(session, rep_id)
+            for c in Store.calls(session, manager.team, rep_id)
         ]
-        commitments = Store.commitments(session, rep_id)
+        commitments = Store.commitments(session, manager.team, rep_id)
         sessions = [
             SessionView(
                 session_id=s.session_id,
@@ -128,9 +128,9 @@ def rep_detail(
                     if c.session_id == s.session_id
                 ],
             )
-            for s in Store.coaching_sessions(session, rep_id)
+            for s in Store.coaching_sessions(session, manager.team, rep_id)
         ]
-        drafts = [draft_summary(d) for d in Store.drafts(session, rep_id) if d.team == manager.team]
+        drafts = [draft_summary(d) for d in Store.drafts(session, manager.team, rep_id)]
         profile = RepProfile.model_validate(rep, from_attributes=True)
     return RepDetail(
         rep=profile,
@@ -164,4 +164,4 @@ def add_call_note(
 ) -> CallNoteResult:
     with services.store.sessions() as session:
         services.store.rep(session, rep_id, manager.team)
-    return add_call(services, rep_id, note)
+    return add_call(services, manager.team, rep_id, note)

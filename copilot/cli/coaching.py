@@ -1,7 +1,8 @@
 """`copilot session add` and `copilot commitment set|list`: the coaching loop from the shell.
 
 The shell reads every team, so each command acts in the team of the rep or commitment it
-names. The loop's modules load the database stack, so they are imported when a command runs.
+names; ids are per team, so where two teams hold the id, `--team` says which. The loop's
+modules load the database stack, so they are imported when a command runs.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from copilot.cli.console import JsonFlag, emit, errors_to_exit, out
+from copilot.cli.console import JsonFlag, TeamOpt, emit, errors_to_exit, out
 from copilot.settings import get_settings
 
 if TYPE_CHECKING:
@@ -103,6 +104,7 @@ def add(
             help=f"A commitment as text@YYYY-MM-DD (repeat for more), e.g. {COMMIT_EXAMPLE}.",
         ),
     ] = None,
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Record a coaching session and its commitments; prints the new ids."""
@@ -118,7 +120,7 @@ def add(
     except ValidationError as exc:
         raise typer.BadParameter(_problems(exc)) from exc
     services = _services()
-    recorded = record_session(services, team_of_rep(services, rep_id), rep_id, new)
+    recorded = record_session(services, team_of_rep(services, rep_id, team), rep_id, new)
     if as_json:
         emit(recorded.model_dump())
         return
@@ -133,6 +135,7 @@ def set_status(
     commitment_id: Annotated[str, typer.Argument(help="The commitment's id.")],
     status: Annotated[StatusChoice, typer.Option(help="The new status.")],
     note: Annotated[str | None, typer.Option(help="What happened (kept with the change).")] = None,
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Mark a commitment done or dropped (or open again)."""
@@ -146,8 +149,9 @@ def set_status(
         change = CommitmentChange(status=status.value, note=note)
     except ValidationError as exc:
         raise typer.BadParameter(_problems(exc)) from exc
-    team = team_of_commitment(services, commitment_id)
-    done = set_commitment(services, team, commitment_id, change)
+    done = set_commitment(
+        services, team_of_commitment(services, commitment_id, team), commitment_id, change
+    )
     if as_json:
         emit(done.model_dump(mode="json"))
         return
@@ -175,6 +179,7 @@ def _print_evidence(found: list[CommitmentEvidence]) -> None:
 @errors_to_exit
 def list_open(
     rep_id: Annotated[str, typer.Argument(help="The rep's id, as in reps.csv.")],
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """A rep's open commitments, each with the calls since its session that bear on it."""
@@ -182,7 +187,7 @@ def list_open(
     from copilot.coaching.loop import team_of_rep
 
     services = _services()
-    found = commitment_evidence(services, team_of_rep(services, rep_id), rep_id)
+    found = commitment_evidence(services, team_of_rep(services, rep_id, team), rep_id)
     if as_json:
         emit([item.model_dump(mode="json") for item in found])
     else:

@@ -18,6 +18,13 @@ err = Console(stderr=True)
 P = ParamSpec("P")
 R = TypeVar("R")
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON document instead of text.")]
+# Ids are unique per team: where two teams of the data directory hold an id, `--team` says which.
+TeamOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--team", help="The team, when more than one team has a rep (or record) of this id."
+    ),
+]
 
 
 def errors_to_exit(func: Callable[P, R]) -> Callable[P, R]:

@@ -13,7 +13,15 @@ from rich.markdown import Markdown
 from rich.table import Table
 from rich.text import Text
 
-from copilot.cli.console import JsonFlag, checked_month, emit, err, errors_to_exit, out
+from copilot.cli.console import (
+    JsonFlag,
+    TeamOpt,
+    checked_month,
+    emit,
+    err,
+    errors_to_exit,
+    out,
+)
 from copilot.settings import get_settings
 
 if TYPE_CHECKING:  # the model stack is imported by the commands that run it, not by --help
@@ -112,12 +120,18 @@ def result_json(result: DraftResult) -> dict[str, Any]:
 
 
 def _run(
-    kind: DraftKind, rep: str, as_json: bool, call_id: str | None = None, month: str | None = None
+    kind: DraftKind,
+    rep: str,
+    as_json: bool,
+    *,
+    call_id: str | None = None,
+    month: str | None = None,
+    team: str | None = None,
 ) -> None:
     from copilot.drafting.markdown import to_markdown
     from copilot.drafting.pipeline import DraftRequest
 
-    req = DraftRequest(kind, rep, call_id=call_id, month=month)
+    req = DraftRequest(kind, rep, team=team, call_id=call_id, month=month)
     drafter = _drafter()
     with err.status(f"drafting {req.kind} for {req.rep_id}..."):
         result = drafter.draft(req)
@@ -133,43 +147,50 @@ def _run(
 
 @draft_app.command()
 @errors_to_exit
-def questions(rep: RepArg, as_json: JsonFlag = False) -> None:
+def questions(rep: RepArg, team: TeamOpt = None, as_json: JsonFlag = False) -> None:
     """4-7 diagnostic questions for the manager, with a private brief."""
-    _run("questions", rep, as_json)
+    _run("questions", rep, as_json, team=team)
 
 
 @draft_app.command()
 @errors_to_exit
-def debrief(rep: RepArg, call: CallOpt = None, as_json: JsonFlag = False) -> None:
+def debrief(
+    rep: RepArg, call: CallOpt = None, team: TeamOpt = None, as_json: JsonFlag = False
+) -> None:
     """An ask-don't-tell debrief script for one call, in time-boxed segments."""
-    _run("debrief", rep, as_json, call_id=call)
+    _run("debrief", rep, as_json, call_id=call, team=team)
 
 
 @draft_app.command()
 @errors_to_exit
-def plan(rep: RepArg, month: MonthOpt = None, as_json: JsonFlag = False) -> None:
+def plan(
+    rep: RepArg, month: MonthOpt = None, team: TeamOpt = None, as_json: JsonFlag = False
+) -> None:
     """A single-focus monthly development plan."""
-    _run("plan", rep, as_json, month=month)
+    _run("plan", rep, as_json, month=month, team=team)
 
 
 @draft_app.command()
 @errors_to_exit
-def precall(rep: RepArg, call: CallOpt = None, as_json: JsonFlag = False) -> None:
+def precall(
+    rep: RepArg, call: CallOpt = None, team: TeamOpt = None, as_json: JsonFlag = False
+) -> None:
     """A 10-15 minute pre-call plan centred on the rep's focus."""
-    _run("precall", rep, as_json, call_id=call)
+    _run("precall", rep, as_json, call_id=call, team=team)
 
 
 @draft_app.command()
 @errors_to_exit
-def roleplay(rep: RepArg, as_json: JsonFlag = False) -> None:
+def roleplay(rep: RepArg, team: TeamOpt = None, as_json: JsonFlag = False) -> None:
     """A role-play of the hard moment behind the rep's focus."""
-    _run("roleplay", rep, as_json)
+    _run("roleplay", rep, as_json, team=team)
 
 
 @errors_to_exit
 def ask(
     rep: RepArg,
     question: Annotated[str, typer.Argument(help="What you want to know before the session.")],
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Ask about a rep; the answer streams, then the guard checks it."""
@@ -179,7 +200,7 @@ def ask(
 
     services = _services()
     chat = ChatService(services, build_chat_model(services.settings))
-    stream = chat.stream(chat.prepare(None, rep, question))
+    stream = chat.stream(chat.prepare(team, rep, question))
     for piece in stream:
         if not as_json:
             out.print(piece, end="", markup=False, highlight=False)
@@ -205,12 +226,14 @@ def check(
     ],
     rep: Annotated[str, typer.Option("--rep", help="The rep the draft is about.")],
     kind: Annotated[CheckKind, typer.Option("--kind", help="What the draft is.")],
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Run the guard on a draft; prints the verdict and exits 0 either way."""
     from copilot.drafting.checking import check_draft
 
-    report = check_draft(_services(), rep, kind.value, file.read_text(encoding="utf-8"))
+    text = file.read_text(encoding="utf-8")
+    report = check_draft(_services(), rep, kind.value, text, team=team)
     if as_json:
         emit(report.model_dump(mode="json"))
     else:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from copilot.cli.coaching import commitment_app, session_app
-from copilot.cli.console import JsonFlag, emit, err, errors_to_exit, out, progress
+from copilot.cli.console import JsonFlag, TeamOpt, emit, err, errors_to_exit, out, progress
 from copilot.cli.drafting import ask, check, draft_app, verdict_table
 from copilot.cli.eval import eval_command
 from copilot.cli.plans import plans
@@ -53,7 +53,11 @@ def _init(services: Services) -> int:
 
 
 def _ingest(
-    services: Services, files: list[Path], kind: KindChoice | None, mapping: Path | None = None
+    services: Services,
+    files: list[Path],
+    kind: KindChoice | None,
+    mapping: Path | None = None,
+    team: str | None = None,
 ) -> IngestReport:
     with progress() as bar:
         task = bar.add_task("embedding call notes", total=None)
@@ -73,6 +77,7 @@ def _ingest(
             tick,
             mapping=mapping,
             redact=redact,
+            team=team,
         )
 
 
@@ -102,12 +107,13 @@ def ingest_command(
         Path | None,
         typer.Option("--map", help="A YAML mapping for CRM exports (docs/crm-mapping.md)."),
     ] = None,
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Import canonical files; all-or-nothing, and re-importing the same file changes nothing."""
     services = _services()
     services.store.create_schema()
-    report = _ingest(services, files, kind, map_file)
+    report = _ingest(services, files, kind, map_file, team)
     if as_json:
         emit(
             {
@@ -162,12 +168,13 @@ def reps(
 @errors_to_exit
 def diagnose(
     rep_id: Annotated[str, typer.Argument(help="The rep's id, as in reps.csv.")],
+    team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Diagnose one rep: quadrant, funnel gaps, the single focus (or abstention) and evidence."""
     services = _services()
     services.store.create_schema()
-    diagnosis = services.diagnoser.rep(rep_id)
+    diagnosis = services.diagnoser.rep(rep_id, team)
     if as_json:
         emit(diagnosis.model_dump(mode="json"))
     else:
@@ -265,7 +272,7 @@ def demo() -> None:
     kinds: tuple[DraftKind, ...] = ("questions", "debrief", "plan")
     for kind in kinds:
         with err.status(f"drafting {kind} for {top.rep_id} with {model_name(drafter.model)}..."):
-            result = drafter.draft(DraftRequest(kind, top.rep_id))
+            result = drafter.draft(DraftRequest(kind, top.rep_id, team=top.team))
         out.rule(f"{kind} for {top.name} ({top.rep_id})")
         out.print(Markdown(to_markdown(result.draft)))
         out.print(verdict_table(result.guard, result.source, result.attempts))

@@ -60,10 +60,10 @@ def commitment_evidence(
     today = services.settings.today()
     with store.sessions() as session:
         store.rep(session, rep_id, team)
-        commitments = [c for c in Store.commitments(session, rep_id) if c.status == "open"]
-        made = {s.session_id: s.date for s in Store.coaching_sessions(session, rep_id)}
-        calls = Store.calls(session, rep_id)
-        notes = latest_notes(session, [c.commitment_id for c in commitments])
+        commitments = [c for c in Store.commitments(session, team, rep_id) if c.status == "open"]
+        made = {s.session_id: s.date for s in Store.coaching_sessions(session, team, rep_id)}
+        calls = Store.calls(session, team, rep_id)
+        notes = latest_notes(session, team, [c.commitment_id for c in commitments])
     out = []
     for c in commitments:
         since = made[c.session_id]

@@ -27,7 +27,7 @@ from copilot.coaching.schemas import (
     RecordedSession,
 )
 from copilot.components import Services
-from copilot.errors import NotFoundError, RowError
+from copilot.errors import AmbiguousIdError, NotFoundError, RowError
 from copilot.records.ingest import Check, commit, prepare
 from copilot.records.readers import ParsedFile
 from copilot.store.tables import CoachingSession, Commitment, CommitmentUpdate, Rep
@@ -58,18 +58,21 @@ def _ids(base: str, n: int, commitments: int) -> tuple[str, list[str]]:
     return session_id, [f"{session_id}-c{i}" for i in range(1, commitments + 1)]
 
 
-def _taken(session: Session, session_id: str, commitment_ids: Sequence[str]) -> bool:
-    if session.get(CoachingSession, session_id) is not None:
+def _taken(session: Session, team: str, session_id: str, commitment_ids: Sequence[str]) -> bool:
+    if session.get(CoachingSession, (team, session_id)) is not None:
         return True
-    query = select(Commitment.commitment_id).where(Commitment.commitment_id.in_(commitment_ids))
+    query = select(Commitment.commitment_id).where(
+        Commitment.team == team, Commitment.commitment_id.in_(commitment_ids)
+    )
     return session.scalars(query).first() is not None
 
 
-def _free_ids(session: Session, rep_id: str, new: NewSession) -> tuple[str, list[str]]:
-    """The first `s-<rep>-<date>-<n>` whose id and commitment ids are all unused (any team)."""
+def _free_ids(session: Session, team: str, rep_id: str, new: NewSession) -> tuple[str, list[str]]:
+    """The first `s-<rep>-<date>-<n>` whose id and commitment ids the team has not used
+    (ids are per team: another team's are no concern)."""
     base = session_id_base(rep_id, new.date)
     n = 1
-    while _taken(session, *_ids(base, n, len(new.commitments))):
+    while _taken(session, team, *_ids(base, n, len(new.commitments))):
         n += 1
     return _ids(base, n, len(new.commitments))
 
@@ -95,10 +98,9 @@ def _scope_and_fresh(team: str, rep_id: str, session_id: str, commitment_ids: li
     """The import's extra rule: the rep is still the team's and the new ids are still free."""
 
     def check(session: Session, _files: list[ParsedFile]) -> list[RowError]:
-        rep = session.get(Rep, rep_id)
-        if rep is None or rep.team != team:
+        if session.get(Rep, (team, rep_id)) is None:
             raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
-        if _taken(session, session_id, commitment_ids):
+        if _taken(session, team, session_id, commitment_ids):
             taken = f"session id '{session_id}' was taken meanwhile"
             return [RowError("session", 0, "session_id", taken, "record the session again")]
         return []
@@ -112,20 +114,19 @@ def record_session(services: Services, team: str, rep_id: str, new: NewSession) 
     with _write_lock:
         with store.sessions() as session:
             store.rep(session, rep_id, team)
-            session_id, commitment_ids = _free_ids(session, rep_id, new)
+            session_id, commitment_ids = _free_ids(session, team, rep_id, new)
         check = _scope_and_fresh(team, rep_id, session_id, commitment_ids)
         with tempfile.TemporaryDirectory(prefix="copilot-session-") as tmp:
             path = Path(tmp) / "sessions.jsonl"
             path.write_text(_row(rep_id, session_id, commitment_ids, new), encoding="utf-8")
-            prepared = prepare(store, services.indexer, [path], "sessions", check=check)
+            prepared = prepare(store, services.indexer, [path], "sessions", check=check, team=team)
             commit(store, services.indexer, prepared, check)
     return RecordedSession(session_id=session_id, commitment_ids=commitment_ids)
 
 
 def _owned(session: Session, team: str, commitment_id: str) -> Commitment:
-    row = session.get(Commitment, commitment_id)
-    rep = session.get(Rep, row.rep_id) if row is not None else None
-    if row is None or rep is None or rep.team != team:
+    row = session.get(Commitment, (team, commitment_id))
+    if row is None:
         raise _not_found_commitment(commitment_id)
     return row
 
@@ -170,11 +171,14 @@ def set_commitment(
         return commitment_out(row, change.note)
 
 
-def latest_notes(session: Session, commitment_ids: Sequence[str]) -> dict[str, str | None]:
-    """Each commitment's note from its latest change (absent when never changed here)."""
+def latest_notes(
+    session: Session, team: str, commitment_ids: Sequence[str]
+) -> dict[str, str | None]:
+    """Each of the team's commitments' note from its latest change (absent when never
+    changed here)."""
     query = (
         select(CommitmentUpdate)
-        .where(CommitmentUpdate.commitment_id.in_(commitment_ids))
+        .where(CommitmentUpdate.team == team, CommitmentUpdate.commitment_id.in_(commitment_ids))
         .order_by(CommitmentUpdate.id)
     )
     return {u.commitment_id: u.note for u in session.scalars(query)}
@@ -187,22 +191,30 @@ def list_commitments(
     store = services.store
     with store.sessions() as session:
         store.rep(session, rep_id, team)
-        rows = [c for c in store.commitments(session, rep_id) if status in (None, c.status)]
-        notes = latest_notes(session, [c.commitment_id for c in rows])
+        rows = [c for c in store.commitments(session, team, rep_id) if status in (None, c.status)]
+        notes = latest_notes(session, team, [c.commitment_id for c in rows])
         return [commitment_out(c, notes.get(c.commitment_id)) for c in rows]
 
 
-def team_of_rep(services: Services, rep_id: str) -> str:
-    """The rep's team, for the shell, which reads every team (raises NotFoundError)."""
+def team_of_rep(services: Services, rep_id: str, team: str | None = None) -> str:
+    """The rep's team, for the shell, which reads every team (raises NotFoundError, or
+    AmbiguousIdError when two teams hold the id and `team` does not say which)."""
     with services.store.sessions() as session:
-        return services.store.rep(session, rep_id).team
+        return services.store.rep(session, rep_id, team).team
 
 
-def team_of_commitment(services: Services, commitment_id: str) -> str:
-    """The team of the commitment's rep, for the shell (raises NotFoundError)."""
+def team_of_commitment(services: Services, commitment_id: str, team: str | None = None) -> str:
+    """The commitment's team, for the shell (raises as `team_of_rep` does)."""
+    query = select(Commitment.team).where(Commitment.commitment_id == commitment_id)
+    if team is not None:
+        query = query.where(Commitment.team == team)
     with services.store.sessions() as session:
-        row = session.get(Commitment, commitment_id)
-        rep = session.get(Rep, row.rep_id) if row is not None else None
-        if rep is None:
-            raise _not_found_commitment(commitment_id)
-        return rep.team
+        teams = sorted(session.scalars(query))
+    if not teams:
+        raise _not_found_commitment(commitment_id)
+    if len(teams) > 1:
+        listed = ", ".join(teams)
+        raise AmbiguousIdError(
+            f"commitment '{commitment_id}' is in teams {listed}: say which with --team", "--team"
+        )
+    return teams[0]

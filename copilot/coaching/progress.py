@@ -122,6 +122,6 @@ def plan_progress(services: Services, team: str, rep_id: str) -> list[PlanProgre
             .order_by(PlanBaseline.month.desc(), PlanBaseline.draft_id.desc())
         )
         baselines = session.scalars(query).all()
-        activity = Store.activity(session, [rep_id])
+        activity = Store.activity(session, team, [rep_id])
         volume = services.settings.min_stage_volume
         return [progress_of(b, activity, volume) for b in baselines]

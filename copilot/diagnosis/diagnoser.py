@@ -41,7 +41,7 @@ def _totals(rows: Sequence[Activity]) -> dict[str, float]:
 def team_context(session: Session, team: str, settings: Settings) -> TeamContext:
     """The team's window (its latest periods), benchmarks and average deal."""
     reps = Store.reps(session, team)
-    activity = Store.activity(session, [r.rep_id for r in reps])
+    activity = Store.activity(session, team, [r.rep_id for r in reps])
     window = sorted({a.period for a in activity})[-settings.window_periods :]
     rows: dict[str, list[Activity]] = {r.rep_id: [] for r in reps}
     for a in activity:
@@ -142,11 +142,12 @@ def diagnose(
 ) -> Diagnosis:
     """The diagnosis of one rep against its team context."""
     rows = ctx.rows.get(rep.rep_id, [])
-    commitments = Store.commitments(session, rep.rep_id)
+    commitments = Store.commitments(session, rep.team, rep.rep_id)
     results = results_axis(rep.rep_id, rows, settings.strong_attainment)
-    desire = desire_axis(rep, commitments, Store.coaching_sessions(session, rep.rep_id), today)
+    sessions = Store.coaching_sessions(session, rep.team, rep.rep_id)
+    desire = desire_axis(rep, commitments, sessions, today)
     stage_readings, chosen, basis = _focus(rows, ctx, settings)
-    calls = Store.calls(session, rep.rep_id)
+    calls = Store.calls(session, rep.team, rep.rep_id)
     v = _verdict(
         rows, chosen, basis=basis, calls=calls, results_evidence=results.evidence, window=ctx.window
     )
@@ -191,7 +192,8 @@ class Diagnoser:
         self.settings = settings
 
     def rep(self, rep_id: str, team: str | None = None) -> Diagnosis:
-        """One rep's diagnosis; a rep outside `team` is not found."""
+        """One rep's diagnosis; a rep outside `team` is not found (without one: the only rep
+        with this id, see `Store.rep`)."""
         today = self.settings.today()
         with self.store.sessions() as session:
             rep = self.store.rep(session, rep_id, team)

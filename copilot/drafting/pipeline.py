@@ -108,11 +108,11 @@ class Drafter:
         rep_id, call_id = req.rep_id, req.call_id
         diagnosis = s.diagnoser.rep(rep_id, req.team)
         with s.store.sessions() as session:
-            calls = list(Store.calls(session, rep_id))
+            calls = list(Store.calls(session, diagnosis.team, rep_id))
             call = next((c for c in calls if c.call_id == call_id), None)
             if call_id and call is None:
                 raise NotFoundError(f"no call '{call_id}' for rep '{rep_id}'")
-            rep = s.store.rep(session, rep_id)
+            rep = s.store.rep(session, rep_id, diagnosis.team)
             inp = ComposerInput(
                 diagnosis, rep.name, rep.goal, calls, self.framework.bank, today, rep.start_date
             )
@@ -268,7 +268,7 @@ class Drafter:
     def _store(self, req: DraftRequest, job: DraftSpec, result: DraftResult) -> int:
         s = self.services
         with s.store.sessions.begin() as session:
-            team = s.store.rep(session, req.rep_id).team
+            team = s.store.rep(session, req.rep_id, req.team).team
             row = Store.save_draft(
                 session,
                 {

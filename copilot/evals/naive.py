@@ -38,9 +38,8 @@ def naive_prompt(services: Services, task: Task) -> RenderedPrompt:
     diagnosis = services.diagnoser.rep(task.rep_id, task.scenario)
     with services.store.sessions() as session:
         rep = services.store.rep(session, task.rep_id, task.scenario)
-        call = next(
-            (c for c in Store.calls(session, task.rep_id) if c.call_id == task.call_id), None
-        )
+        calls = Store.calls(session, rep.team, task.rep_id)
+        call = next((c for c in calls if c.call_id == task.call_id), None)
         name, named = rep.name, call_text(call) if call else None
         asked = ask(task, name, call)
         extra = [call.account] if call else []

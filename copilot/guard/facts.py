@@ -56,7 +56,7 @@ def build_facts(
     """
     # The knowledge first: a build it waits for then holds no connection of `session`.
     world = knowledge.world(diagnosis.team, diagnosis.window) if knowledge else None
-    rep = session.get(Rep, rep_id)
+    rep = session.get(Rep, (diagnosis.team, rep_id))
     if rep is None:
         raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
     own = read_record(session, rep, diagnosis.window)

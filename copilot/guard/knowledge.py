@@ -13,20 +13,20 @@ import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.guard.closed_world import RepFacts
 from copilot.guard.injection import instruction_spans, without_spans
 from copilot.guard.record import read_record
 from copilot.store.database import Store
-from copilot.store.tables import Call, CoachingSession, Commitment, Rep
+from copilot.store.tables import Call, CoachingSession, Commitment
 
-# Other reps' facts, keyed by rep and window: a caller without a store cache (the eval runner)
+# Other reps' facts, keyed by team, rep and window: a caller without a store cache (the eval runner)
 # that drafts many reps from one snapshot of the records reads each record once.
-OthersCache = dict[tuple[str, tuple[str, ...]], RepFacts]
+OthersCache = dict[tuple[str, str, tuple[str, ...]], RepFacts]
 TEAM_FACTS = "guard-team-facts"
 TEAM_WORDS = "guard-team-words"
 ORDINARY = "guard-ordinary-words"
@@ -50,7 +50,7 @@ def read_team(
     cache = {} if cache is None else cache
     out: dict[str, RepFacts] = {}
     for rep in Store.reps(session, team):
-        key = (rep.rep_id, tuple(window))
+        key = (rep.team, rep.rep_id, tuple(window))  # rep ids are unique per team only
         if key not in cache:
             cache[key] = read_record(session, rep, window)
         out[rep.rep_id] = cache[key]
@@ -68,17 +68,13 @@ def read_words(session: Session, team: str) -> frozenset[str]:
     words, and reading every record whole (numbers, dates, names) cost ~30 ms a rep."""
     reps = Store.reps(session, team)
     texts: list[str | None] = [t for r in reps for t in (r.name, r.manager, r.role, r.goal)]
-    for call in session.scalars(_of_team(select(Call), Call.rep_id, team)):
+    for call in session.scalars(select(Call).where(Call.team == team)):
         texts += [call.account, *(_clean(call.summary, call.transcript, call.manager_notes))]
-    for s in session.scalars(_of_team(select(CoachingSession), CoachingSession.rep_id, team)):
+    for s in session.scalars(select(CoachingSession).where(CoachingSession.team == team)):
         texts += [s.focus, *_clean(s.notes)]
-    texts += session.scalars(_of_team(select(Commitment.text), Commitment.rep_id, team))
+    texts += session.scalars(select(Commitment.text).where(Commitment.team == team))
     # interned: every team's set holds the same few thousand words, stored once
     return frozenset(sys.intern(w) for text in texts if text for w in LOWER_WORD.findall(text))
-
-
-def _of_team(query: Select[Any], rep_id: Any, team: str) -> Select[Any]:
-    return query.join(Rep, Rep.rep_id == rep_id).where(Rep.team == team)
 
 
 def _clean(*texts: str | None) -> list[str]:

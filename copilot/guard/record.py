@@ -39,9 +39,9 @@ def read_record(session: Session, rep: Rep, window: Sequence[str]) -> RepFacts:
     if rep.desire_rating is not None:
         facts.ids.add(f"rating:{rep.rep_id}")
         facts.add_number(rep.desire_rating, "value", f"rating:{rep.rep_id}")
-    _activity(facts, Store.activity(session, [rep.rep_id]), window)
-    _calls(facts, session)
-    _sessions(facts, session)
+    _activity(facts, Store.activity(session, rep.team, [rep.rep_id]), window)
+    _calls(facts, session, rep.team)
+    _sessions(facts, session, rep.team)
     return facts
 
 
@@ -76,8 +76,8 @@ def _totals(facts: RepFacts, totals: dict[str, float], label: str) -> None:
             facts.add_number(100 * rate, "percent", f"{label} {stage} {100 * rate:.1f}%", stage)
 
 
-def _calls(facts: RepFacts, session: Session) -> None:
-    for call in Store.calls(session, facts.rep_id):
+def _calls(facts: RepFacts, session: Session, team: str) -> None:
+    for call in Store.calls(session, team, facts.rep_id):
         evidence = f"call:{call.call_id}"
         facts.ids.add(evidence)
         facts.bare_ids.add(call.call_id)
@@ -109,8 +109,8 @@ def _measures(facts: RepFacts, call: Call) -> None:
     facts.add_number(m.rep_words_first_30s, "value", f"{label} rep words in the first 30 s")
 
 
-def _sessions(facts: RepFacts, session: Session) -> None:
-    for s in Store.coaching_sessions(session, facts.rep_id):
+def _sessions(facts: RepFacts, session: Session, team: str) -> None:
+    for s in Store.coaching_sessions(session, team, facts.rep_id):
         evidence = f"session:{s.session_id}"
         facts.ids.add(evidence)
         facts.bare_ids.add(s.session_id)
@@ -121,7 +121,7 @@ def _sessions(facts: RepFacts, session: Session) -> None:
         facts.add_text(evidence, s.focus)
         facts.add_text(evidence, notes)
         facts.statements.append(f"{evidence} ({s.date}, {s.focus}): {notes}")
-    for c in Store.commitments(session, facts.rep_id):
+    for c in Store.commitments(session, team, facts.rep_id):
         evidence = f"commitment:{c.commitment_id}"
         facts.ids.add(evidence)
         facts.bare_ids.add(c.commitment_id)

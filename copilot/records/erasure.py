@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, and_, delete, select
 
 from copilot.store.database import Store
 from copilot.store.tables import Base
@@ -37,29 +37,46 @@ def _team_prefix(team: str) -> str:
 
 
 def _owners() -> dict[str, Table]:
-    """Tables with a `rep_id` and a one-column key, by the key's name (`call_id` -> calls)."""
+    """Tables with a `rep_id` and a (team, `<thing>_id`) key, by the key's name (`call_id` ->
+    calls)."""
     out: dict[str, Table] = {}
     for table in Base.metadata.sorted_tables:
-        keys = list(table.primary_key.columns)
+        keys = [c for c in table.primary_key.columns if c.name != "team"]
         # Only `<thing>_id` names: a bare `id` in another table means something else.
         if "rep_id" in table.c and len(keys) == 1 and keys[0].name.endswith("_id"):
             out[keys[0].name] = table
     return out
 
 
-def _condition(table: Table, rep_id: str) -> Any:
-    """Rows of `table` that belong to the rep: its own `rep_id`, or a parent row's, by foreign
-    key or by the parent's key name (a history table may keep no foreign key on purpose)."""
+def _of_team(table: Table, team: str) -> Any:
+    """Rows of `table` in `team`: its own `team`, or a parent row's, by foreign key (a batch's
+    items are its job's)."""
+    if "team" in table.c:
+        return table.c.team == team
+    for fk in table.foreign_keys:
+        scope = _of_team(fk.column.table, team)
+        if scope is not None:
+            return fk.parent.in_(select(fk.column).where(scope))
+    return None
+
+
+def _condition(table: Table, team: str, rep_id: str) -> Any:
+    """Rows of `table` that belong to the team's rep: its own `rep_id` in the team, or a
+    parent row's, by foreign key or by the parent's key name (a history table may keep no
+    foreign key on purpose). Rep ids are per team: another team's rep of that id is kept."""
     if "rep_id" in table.c:
-        return table.c.rep_id == rep_id
+        scope = _of_team(table, team)
+        return None if scope is None else and_(table.c.rep_id == rep_id, scope)
     for fk in table.foreign_keys:
         parent = fk.column.table
         if "rep_id" in parent.c:
-            return fk.parent.in_(select(fk.column).where(parent.c.rep_id == rep_id))
+            mine = _condition(parent, team, rep_id)
+            return fk.parent.in_(select(fk.column).where(mine))
     for name, parent in _owners().items():
-        if name in table.c and parent is not table:
+        if name in table.c and "team" in table.c and parent is not table:
             key = parent.c[name]
-            return table.c[name].in_(select(key).where(parent.c.rep_id == rep_id))
+            mine = _condition(parent, team, rep_id)
+            return and_(table.c.team == team, table.c[name].in_(select(key).where(mine)))
     return None
 
 
@@ -73,7 +90,7 @@ def delete_rep(store: Store, vectors: RepVectors, rep_id: str, team: str | None 
         # then children before parents, so no foreign key is left pointing at a deleted row.
         tables = list(reversed(Base.metadata.sorted_tables))
         for table in sorted(tables, key=lambda t: "rep_id" in t.c):
-            where = _condition(table, rep.rep_id)
+            where = _condition(table, rep.team, rep.rep_id)
             if where is not None:
                 result = session.execute(delete(table).where(where))
                 done.rows[table.name] = int(getattr(result, "rowcount", 0) or 0)

@@ -58,9 +58,10 @@ class PreparedImport:
     """Validated files with their vectors computed, ready to be written by `commit`."""
 
     files: list[ParsedFile]
-    teams: dict[str, str]
+    teams: dict[str, str]  # rep -> team, for the rows that name a rep
     plans: list[SyncPlan]
     embedded: int
+    team: str | None = None
 
 
 def parse_files(
@@ -96,31 +97,64 @@ def _names() -> list[str]:
     return ["reps.csv", "activity.csv", "calls.jsonl", "sessions.jsonl"]
 
 
+def _holders(session: Session, files: list[ParsedFile], team: str | None) -> dict[str, set[str]]:
+    """Each rep id with the teams that hold it, stored or in this import's reps rows; with
+    `team`, that team's only (ids are per team: another team's rep is no rep of this one)."""
+    query = select(Rep.rep_id, Rep.team)
+    if team is not None:
+        query = query.where(Rep.team == team)
+    holders: dict[str, set[str]] = {}
+    for rep_id, rep_team in session.execute(query):
+        holders.setdefault(rep_id, set()).add(rep_team)
+    for f in (f for f in files if f.kind == "reps"):
+        for _, row in f.rows:
+            if team in (None, row.team):
+                holders.setdefault(row.rep_id, set()).add(row.team)
+    return holders
+
+
+def _rep_error(f: ParsedFile, line: int, rep_id: str, teams: set[str]) -> RowError:
+    if not teams:
+        return RowError(
+            f.path.name,
+            line,
+            "rep_id",
+            f"unknown rep_id '{rep_id}'",
+            "add the rep to reps.csv and import it first (or in the same command)",
+        )
+    listed = ", ".join(sorted(teams))
+    return RowError(
+        f.path.name,
+        line,
+        "rep_id",
+        f"rep_id '{rep_id}' is in teams {listed}",
+        "import each team's rows with --team",
+    )
+
+
 def _cross_check(
-    session: Session, files: list[ParsedFile]
+    session: Session, files: list[ParsedFile], team: str | None = None
 ) -> tuple[dict[str, str], list[RowError]]:
-    """Every rep id must be known; ids may not move between reps. Returns rep -> team, and
-    the problems found."""
-    teams = {rep.rep_id: rep.team for rep in session.scalars(select(Rep))}
-    for f in files:
-        if f.kind == "reps":
-            teams.update({row.rep_id: row.team for _, row in f.rows})
-    owners = _existing_owners(session, files)
+    """Every row's rep must be known, in one team (`team` when given); ids may not move
+    between the reps of a team. Returns rep -> team for the rows that name a rep, and the
+    problems found."""
+    holders = _holders(session, files, team)
+    teams = {rep_id: next(iter(found)) for rep_id, found in holders.items() if len(found) == 1}
+    owners = _existing_owners(session, files, teams)
     errors: list[RowError] = []
     for f in files:
         for line, row in f.rows:
+            if f.kind == "reps":
+                if team not in (None, row.team):
+                    fix = f"set team to '{team}', or import without --team"
+                    message = f"team '{row.team}' is not the import's team '{team}'"
+                    errors.append(RowError(f.path.name, line, "team", message, fix))
+                continue
             if row.rep_id not in teams:
-                errors.append(
-                    RowError(
-                        f.path.name,
-                        line,
-                        "rep_id",
-                        f"unknown rep_id '{row.rep_id}'",
-                        "add the rep to reps.csv and import it first (or in the same command)",
-                    )
-                )
+                errors.append(_rep_error(f, line, row.rep_id, holders.get(row.rep_id, set())))
+                continue
             for key, value in _owned_ids(f.kind, row):
-                owner = owners.get((key, value))
+                owner = owners.get((key, teams[row.rep_id], value))
                 if owner is not None and owner != row.rep_id:
                     errors.append(
                         RowError(
@@ -134,13 +168,15 @@ def _cross_check(
     return teams, errors
 
 
-def _check_rows(session: Session, files: list[ParsedFile], check: Check | None) -> dict[str, str]:
+def _check_rows(
+    session: Session, files: list[ParsedFile], check: Check | None, team: str | None
+) -> dict[str, str]:
     """The caller's rule first (a scope answers alike for absent and foreign rows), then the
     import's own; raises with every problem of the first that finds any."""
     errors = check(session, files) if check else []
     if errors:
         raise ImportValidationError(errors)
-    teams, errors = _cross_check(session, files)
+    teams, errors = _cross_check(session, files, team)
     if errors:
         raise ImportValidationError(errors)
     return teams
@@ -155,54 +191,47 @@ def _owned_ids(kind: Kind, row: Any) -> list[tuple[str, str]]:
     return []
 
 
-def _existing_owners(session: Session, files: list[ParsedFile]) -> dict[tuple[str, str], str]:
-    wanted: dict[str, set[str]] = {"call_id": set(), "session_id": set(), "commitment_id": set()}
+_OWNED: dict[str, Any] = {
+    "call_id": Call,
+    "session_id": CoachingSession,
+    "commitment_id": Commitment,
+}
+
+
+def _existing_owners(
+    session: Session, files: list[ParsedFile], teams: dict[str, str]
+) -> dict[tuple[str, str, str], str]:
+    """(key, team, id) -> the rep of the team that holds the id: ids are per team, so another
+    team's row with the same id is no owner."""
+    wanted: dict[tuple[str, str], set[str]] = {}
     for f in files:
         for _, row in f.rows:
+            if f.kind == "reps" or row.rep_id not in teams:
+                continue
             for key, value in _owned_ids(f.kind, row):
-                wanted[key].add(value)
-    owners: dict[tuple[str, str], str] = {}
-    for key, table in (
-        ("call_id", Call),
-        ("session_id", CoachingSession),
-        ("commitment_id", Commitment),
-    ):
+                wanted.setdefault((key, teams[row.rep_id]), set()).add(value)
+    owners: dict[tuple[str, str, str], str] = {}
+    for (key, team), values in wanted.items():
+        table = _OWNED[key]
         column = getattr(table, key)
-        for ident, rep_id in session.execute(
-            select(column, table.rep_id).where(column.in_(wanted[key]))
-        ):
-            owners[(key, ident)] = rep_id
+        query = select(column, table.rep_id).where(table.team == team, column.in_(values))
+        for ident, rep_id in session.execute(query):
+            owners[(key, team, ident)] = rep_id
     return owners
 
 
-def _plans(
-    session: Session, indexer: Indexer, files: list[ParsedFile], teams: dict[str, str]
-) -> list[SyncPlan]:
-    """Vector sync plans: the imported calls, plus every call of a rep who changed team."""
-    calls: dict[str, Any] = {}
+def _plans(indexer: Indexer, files: list[ParsedFile], teams: dict[str, str]) -> list[SyncPlan]:
+    """Vector sync plans: the imported calls, in their team's collection."""
+    by_team: dict[str, dict[str, Any]] = {}
     for f in files:
         if f.kind == "calls":
-            calls.update({row.call_id: row for _, row in f.rows})
-    moved = [
-        rep
-        for rep in session.scalars(select(Rep).where(Rep.rep_id.in_(teams)))
-        if rep.team != teams[rep.rep_id]
-    ]
-    for rep in moved:
-        for call in session.scalars(select(Call).where(Call.rep_id == rep.rep_id)):
-            calls.setdefault(call.call_id, call)
-    by_team: dict[str, list[Any]] = {}
-    for call in calls.values():
-        by_team.setdefault(teams[call.rep_id], []).append(call)
+            for _, row in f.rows:
+                by_team.setdefault(teams[row.rep_id], {})[row.call_id] = row
     plans = []
     for team, team_calls in sorted(by_team.items()):
-        chunks = [c for call in team_calls for c in indexer.call_chunks(call, team)]
-        sources = [f"call:{call.call_id}" for call in team_calls]
+        chunks = [c for call in team_calls.values() for c in indexer.call_chunks(call, team)]
+        sources = [f"call:{call_id}" for call_id in team_calls]
         plans.append(indexer.plan(team_collection(team, indexer.embedder_id), chunks, sources))
-    for rep in moved:  # the rep's chunks leave the old team's collection entirely
-        old = team_collection(rep.team, indexer.embedder_id)
-        stale = indexer.vectors.hashes(old, {"rep_id": rep.rep_id})
-        plans.append(SyncPlan(old, stale=sorted(stale)))
     return plans
 
 
@@ -216,22 +245,24 @@ def prepare(
     check: Check | None = None,
     mapping: Path | None = None,
     redact: Callable[[list[ParsedFile]], None] | None = None,
+    team: str | None = None,
 ) -> PreparedImport:
     """Validate files and embed what changed; writes nothing. Raises ImportValidationError
-    listing every problem. `mapping` reads CRM exports; `redact` takes personal data out."""
+    listing every problem. `mapping` reads CRM exports; `redact` takes personal data out;
+    `team` is the team whose rows these are (without it, each rep id must be in one team)."""
     files = parse_files(paths, kind, mapping)
     with store.sessions() as session:
-        attach_stored(session, files)
+        attach_stored(session, files, team)
     if redact is not None:
         redact(files)
     errors: list[RowError] = [e for f in files for e in f.errors]
     with store.sessions() as session:
         if errors:
             if check is None:  # unscoped (the shell): every problem at once, the ids' too
-                errors += _cross_check(session, files)[1]
+                errors += _cross_check(session, files, team)[1]
             raise ImportValidationError(errors)
-        teams = _check_rows(session, files, check)
-        plans = _plans(session, indexer, files, teams)
+        teams = _check_rows(session, files, check, team)
+    plans = _plans(indexer, files, teams)
     total = sum(len(p.to_embed) for p in plans)
     done = 0
 
@@ -243,7 +274,7 @@ def prepare(
 
     for plan in plans:  # slow, so it runs before the write transaction opens
         indexer.embed(plan, tick)
-    return PreparedImport(files, teams, plans, total)
+    return PreparedImport(files, teams, plans, total, team)
 
 
 def commit(
@@ -253,14 +284,15 @@ def commit(
     records as they are now; raises ImportValidationError (writing nothing) if they changed."""
     report = IngestReport()
     with store.sessions.begin() as session:
-        teams = _check_rows(session, prepared.files, check)
-        named = {row.rep_id for f in prepared.files for _, row in f.rows}
+        teams = _check_rows(session, prepared.files, check, prepared.team)
+        named = {row.rep_id for f in prepared.files if f.kind != "reps" for _, row in f.rows}
         if any(teams.get(r) != prepared.teams.get(r) for r in named):
             changed = "a rep of this import changed team while it was embedded"
             raise ImportValidationError([RowError("import", 0, "", changed, "run it again")])
-        report.files = [write_rows(session, f) for f in prepared.files]
+        report.files = [write_rows(session, f, teams) for f in prepared.files]
         if any(c.inserted or c.updated for c in report.files):  # bulk deletes included
-            bump(session, {prepared.teams[r] for r in named if r in prepared.teams})
+            reps = {row.team for f in prepared.files if f.kind == "reps" for _, row in f.rows}
+            bump(session, reps | {teams[r] for r in named})
         session.flush()
         for plan in prepared.plans:
             indexer.apply(plan)
@@ -297,9 +329,18 @@ def ingest(
     check: Check | None = None,
     mapping: Path | None = None,
     redact: Callable[[list[ParsedFile]], None] | None = None,
+    team: str | None = None,
 ) -> IngestReport:
     """Import files all-or-nothing; raises ImportValidationError listing every problem."""
     prepared = prepare(
-        store, indexer, paths, kind, progress, check=check, mapping=mapping, redact=redact
+        store,
+        indexer,
+        paths,
+        kind,
+        progress,
+        check=check,
+        mapping=mapping,
+        redact=redact,
+        team=team,
     )
     return commit_or_restore(store, indexer, prepared, check)

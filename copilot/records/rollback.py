@@ -19,7 +19,7 @@ from copilot.retrieval.indexing import Indexer, SyncPlan
 from copilot.retrieval.schemas import Chunk
 from copilot.retrieval.vectors import team_collection
 from copilot.store.database import Store
-from copilot.store.tables import Call, Rep
+from copilot.store.tables import Call
 
 log = logging.getLogger("copilot.records")
 
@@ -38,14 +38,10 @@ def restore(store: Store, indexer: Indexer, plans: Sequence[SyncPlan]) -> None:
     call_ids = {s.removeprefix("call:") for sources in touched.values() for s in sources}
     wanted: dict[str, list[Chunk]] = {}
     with store.sessions() as session:
-        rows = session.execute(
-            select(Call, Rep.team)
-            .join(Rep, Rep.rep_id == Call.rep_id)
-            .where(Call.call_id.in_(call_ids))
-        )
-        for call, team in rows:
-            collection = team_collection(team, indexer.embedder_id)
-            wanted.setdefault(collection, []).extend(indexer.call_chunks(call, team))
+        # Call ids are per team: each call is put back in its own team's collection only.
+        for call in session.scalars(select(Call).where(Call.call_id.in_(call_ids))):
+            collection = team_collection(call.team, indexer.embedder_id)
+            wanted.setdefault(collection, []).extend(indexer.call_chunks(call, call.team))
     undone = 0
     for collection, sources in sorted(touched.items()):
         plan = indexer.plan(collection, wanted.get(collection, []), sorted(sources))

@@ -10,7 +10,7 @@ from sqlalchemy import Engine, create_engine, delete, event, select
 from sqlalchemy.engine.url import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from copilot.errors import NotFoundError
+from copilot.errors import AmbiguousIdError, NotFoundError
 from copilot.store.tables import (
     Activity,
     Call,
@@ -62,11 +62,21 @@ class Store:
         upgrade_schema(self.engine)
 
     def rep(self, session: Session, rep_id: str, team: str | None = None) -> Rep:
-        """One rep; another team's rep is reported as not found."""
-        rep = session.get(Rep, rep_id)
-        if rep is None or (team is not None and rep.team != team):
+        """The team's rep; another team's is reported as not found. Without a team (the shell,
+        which reads every team) the one rep with this id, or an error naming its teams."""
+        if team is not None:
+            rep = session.get(Rep, (team, rep_id))
+            found = [rep] if rep is not None else []
+        else:
+            found = list(session.scalars(select(Rep).where(Rep.rep_id == rep_id)))
+        if not found:
             raise NotFoundError(f"no rep '{rep_id}': check the id with `copilot reps`")
-        return rep
+        if len(found) > 1:
+            teams = ", ".join(sorted(r.team for r in found))
+            raise AmbiguousIdError(
+                f"rep '{rep_id}' is in teams {teams}: say which with --team", "--team"
+            )
+        return found[0]
 
     @staticmethod
     def reps(session: Session, team: str | None = None) -> Sequence[Rep]:
@@ -82,27 +92,29 @@ class Store:
         return list(session.scalars(select(Rep.team).distinct().order_by(Rep.team)))
 
     @staticmethod
-    def activity(session: Session, rep_ids: Sequence[str]) -> Sequence[Activity]:
-        """Activity rows of the given reps, oldest period first."""
-        query = select(Activity).where(Activity.rep_id.in_(rep_ids))
+    def activity(session: Session, team: str, rep_ids: Sequence[str]) -> Sequence[Activity]:
+        """Activity rows of the team's given reps, oldest period first."""
+        query = select(Activity).where(Activity.team == team, Activity.rep_id.in_(rep_ids))
         return session.scalars(query.order_by(Activity.rep_id, Activity.period)).all()
 
     @staticmethod
-    def calls(session: Session, rep_id: str) -> Sequence[Call]:
-        """A rep's calls, newest first."""
-        query = select(Call).where(Call.rep_id == rep_id).order_by(Call.date.desc())
-        return session.scalars(query).all()
+    def calls(session: Session, team: str, rep_id: str) -> Sequence[Call]:
+        """The team's rep's calls, newest first."""
+        query = select(Call).where(Call.team == team, Call.rep_id == rep_id)
+        return session.scalars(query.order_by(Call.date.desc())).all()
 
     @staticmethod
-    def coaching_sessions(session: Session, rep_id: str) -> Sequence[CoachingSession]:
-        """A rep's coaching sessions, newest first."""
-        query = select(CoachingSession).where(CoachingSession.rep_id == rep_id)
+    def coaching_sessions(session: Session, team: str, rep_id: str) -> Sequence[CoachingSession]:
+        """The team's rep's coaching sessions, newest first."""
+        query = select(CoachingSession).where(
+            CoachingSession.team == team, CoachingSession.rep_id == rep_id
+        )
         return session.scalars(query.order_by(CoachingSession.date.desc())).all()
 
     @staticmethod
-    def commitments(session: Session, rep_id: str) -> Sequence[Commitment]:
-        """A rep's commitments, earliest due first."""
-        query = select(Commitment).where(Commitment.rep_id == rep_id)
+    def commitments(session: Session, team: str, rep_id: str) -> Sequence[Commitment]:
+        """The team's rep's commitments, earliest due first."""
+        query = select(Commitment).where(Commitment.team == team, Commitment.rep_id == rep_id)
         return session.scalars(query.order_by(Commitment.due, Commitment.commitment_id)).all()
 
     @staticmethod
@@ -139,22 +151,24 @@ class Store:
         session.execute(delete(DraftReview).where(DraftReview.draft_id == draft_id))
 
     @staticmethod
-    def rep_teams(session: Session) -> dict[str, str]:
-        """Every rep id with its team (to tell a free id from another team's)."""
-        return {r.rep_id: r.team for r in session.execute(select(Rep.rep_id, Rep.team))}
+    def rep_ids(session: Session, team: str) -> set[str]:
+        """The ids of the team's reps."""
+        return set(session.scalars(select(Rep.rep_id).where(Rep.team == team)))
 
     @staticmethod
-    def calls_of(session: Session, rep_ids: Sequence[str] | None) -> Sequence[Call]:
-        """The calls of these reps (None: every call)."""
+    def calls_of(session: Session, team: str | None) -> Sequence[Call]:
+        """The team's calls (None: every team's)."""
         query = select(Call)
-        if rep_ids is not None:
-            query = query.where(Call.rep_id.in_(rep_ids))
+        if team is not None:
+            query = query.where(Call.team == team)
         return session.scalars(query).all()
 
     @staticmethod
-    def drafts(session: Session, rep_id: str, kind: str | None = None) -> Sequence[Draft]:
-        """A rep's stored drafts, newest first."""
-        query = select(Draft).where(Draft.rep_id == rep_id)
+    def drafts(
+        session: Session, team: str, rep_id: str, kind: str | None = None
+    ) -> Sequence[Draft]:
+        """The team's rep's stored drafts, newest first."""
+        query = select(Draft).where(Draft.team == team, Draft.rep_id == rep_id)
         if kind is not None:
             query = query.where(Draft.kind == kind)
         return session.scalars(query.order_by(Draft.id.desc())).all()

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -27,13 +28,24 @@ class Base(DeclarativeBase):
     """Declarative base of every table."""
 
 
+def _rep_key(table: str) -> ForeignKeyConstraint:
+    """The reference from a row keyed by (team, rep_id) to its rep."""
+    return ForeignKeyConstraint(
+        ["team", "rep_id"], ["reps.team", "reps.rep_id"], name=f"fk_{table}_rep"
+    )
+
+
+# Rep, call, session and commitment ids are unique per team, never globally: a key is
+# (team, id), so an id another team holds is as free as one nobody holds (issue 13, defect 8).
+
+
 class Rep(Base):
     __tablename__ = "reps"
 
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
     rep_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
-    team: Mapped[str] = mapped_column(String(100), index=True)
     manager: Mapped[str] = mapped_column(String(200))
     role: Mapped[str | None] = mapped_column(String(100))
     start_date: Mapped[date] = mapped_column(Date)
@@ -43,8 +55,10 @@ class Rep(Base):
 
 class Activity(Base):
     __tablename__ = "activity"
+    __table_args__ = (_rep_key("activity"),)
 
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"), primary_key=True)
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
+    rep_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     period: Mapped[str] = mapped_column(String(7), primary_key=True)
     quota: Mapped[float] = mapped_column(Float)
     revenue: Mapped[float] = mapped_column(Float)
@@ -60,9 +74,11 @@ class Call(Base):
     """A call: observed live, reviewed from a recording, or the rep's own account."""
 
     __tablename__ = "calls"
+    __table_args__ = (_rep_key("calls"), Index("ix_calls_rep", "team", "rep_id"))
 
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
     call_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"), index=True)
+    rep_id: Mapped[str] = mapped_column(String(64))
     date: Mapped[date] = mapped_column(Date)
     account: Mapped[str] = mapped_column(String(200))
     stage: Mapped[str] = mapped_column(String(50))
@@ -74,9 +90,11 @@ class Call(Base):
 
 class CoachingSession(Base):
     __tablename__ = "sessions"
+    __table_args__ = (_rep_key("sessions"), Index("ix_sessions_rep", "team", "rep_id"))
 
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
     session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"), index=True)
+    rep_id: Mapped[str] = mapped_column(String(64))
     date: Mapped[date] = mapped_column(Date)
     focus: Mapped[str] = mapped_column(String(200))
     notes: Mapped[str] = mapped_column(Text)
@@ -84,10 +102,21 @@ class CoachingSession(Base):
 
 class Commitment(Base):
     __tablename__ = "commitments"
+    __table_args__ = (
+        _rep_key("commitments"),
+        ForeignKeyConstraint(
+            ["team", "session_id"],
+            ["sessions.team", "sessions.session_id"],
+            name="fk_commitments_session",
+        ),
+        Index("ix_commitments_rep", "team", "rep_id"),
+        Index("ix_commitments_session", "team", "session_id"),
+    )
 
+    team: Mapped[str] = mapped_column(String(100), primary_key=True)
     commitment_id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.session_id"), index=True)
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"), index=True)
+    session_id: Mapped[str] = mapped_column(String(64))
+    rep_id: Mapped[str] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text)
     due: Mapped[date] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(10))
@@ -97,12 +126,16 @@ class Draft(Base):
     """A drafted artifact with its provenance; one per (team, rep, period, kind) key."""
 
     __tablename__ = "drafts"
-    __table_args__ = (Unique("idempotency_key", name="uq_drafts_idempotency_key"),)
+    __table_args__ = (
+        Unique("idempotency_key", name="uq_drafts_idempotency_key"),
+        _rep_key("drafts"),
+        Index("ix_drafts_rep", "team", "rep_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     idempotency_key: Mapped[str] = mapped_column(String(300))
-    team: Mapped[str] = mapped_column(String(100), index=True)
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"), index=True)
+    team: Mapped[str] = mapped_column(String(100))
+    rep_id: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(20))
     period: Mapped[str | None] = mapped_column(String(7))
     status: Mapped[str] = mapped_column(String(20), default="draft")
@@ -186,12 +219,15 @@ class ChatTurn(Base):
     """
 
     __tablename__ = "chat_turns"
-    __table_args__ = (Index("ix_chat_turns_owner", "team", "manager", "rep_id", "id"),)
+    __table_args__ = (
+        Index("ix_chat_turns_owner", "team", "manager", "rep_id", "id"),
+        _rep_key("chat_turns"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     team: Mapped[str] = mapped_column(String(100))
     manager: Mapped[str] = mapped_column(String(200))
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"))
+    rep_id: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(String(20))
@@ -227,9 +263,10 @@ class CommitmentUpdate(Base):
     """
 
     __tablename__ = "commitment_updates"
+    __table_args__ = (Index("ix_commitment_updates_commitment", "team", "commitment_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    commitment_id: Mapped[str] = mapped_column(String(64), index=True)
+    commitment_id: Mapped[str] = mapped_column(String(64))
     team: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(10))
     note: Mapped[str | None] = mapped_column(Text)
@@ -240,11 +277,14 @@ class PlanBaseline(Base):
     """An approved plan's metric and its baseline, recorded at approval, one per plan draft."""
 
     __tablename__ = "plan_baselines"
-    __table_args__ = (Index("ix_plan_baselines_rep", "team", "rep_id", "month"),)
+    __table_args__ = (
+        Index("ix_plan_baselines_rep", "team", "rep_id", "month"),
+        _rep_key("plan_baselines"),
+    )
 
     draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id"), primary_key=True)
     team: Mapped[str] = mapped_column(String(100))
-    rep_id: Mapped[str] = mapped_column(ForeignKey("reps.rep_id"))
+    rep_id: Mapped[str] = mapped_column(String(64))
     month: Mapped[str] = mapped_column(String(7))
     metric: Mapped[str] = mapped_column(String(50))
     capability: Mapped[str] = mapped_column(String(20))

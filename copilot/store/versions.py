@@ -58,24 +58,14 @@ def current(session: Session) -> dict[str, int]:
 
 
 def _changed_teams(session: Session) -> set[str]:
-    """Teams whose records this flush writes: a rep's team before and after, and the team of
-    the rep every changed call, activity row, session or commitment belongs to (before and
-    after, should it move)."""
+    """Teams whose records this flush writes: every rep, call, activity row, session and
+    commitment carries its team (before and after, should a write change it)."""
     teams: set[str] = set()
-    rep_ids: set[str] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if obj in session.dirty and not session.is_modified(obj):
             continue
-        if isinstance(obj, Rep):
+        if isinstance(obj, (Rep, *RECORDS)):
             teams |= {obj.team, *_before(obj, "team")}
-        elif isinstance(obj, RECORDS):
-            rep_ids |= {obj.rep_id, *_before(obj, "rep_id")}
-    pending = {r.rep_id: r.team for r in session.new if isinstance(r, Rep)}
-    teams |= {pending[r] for r in rep_ids if r in pending}
-    missing = [r for r in rep_ids if r not in pending]
-    if missing:
-        with session.no_autoflush:
-            teams |= set(session.scalars(select(Rep.team).where(Rep.rep_id.in_(missing))))
     return {t for t in teams if t}
 
 

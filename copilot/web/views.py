@@ -108,14 +108,14 @@ def rep_page(services: Services, rep_id: str, team: str) -> RepPage:
     diagnosis = services.diagnoser.rep(rep_id, team)
     with services.store.sessions() as session:
         rep = services.store.rep(session, rep_id, team)
-        activity: Sequence[Activity] = Store.activity(session, [rep_id])
-        calls = Store.calls(session, rep_id)
-        commitments = Store.commitments(session, rep_id)
+        activity: Sequence[Activity] = Store.activity(session, team, [rep_id])
+        calls = Store.calls(session, team, rep_id)
+        commitments = Store.commitments(session, team, rep_id)
         sessions = [
             SessionItem(s, [c for c in commitments if c.session_id == s.session_id])
-            for s in Store.coaching_sessions(session, rep_id)
+            for s in Store.coaching_sessions(session, team, rep_id)
         ]
-        drafts = [d for d in Store.drafts(session, rep_id) if d.team == team]
+        drafts = list(Store.drafts(session, team, rep_id))
     return RepPage(
         rep=rep,
         diagnosis=diagnosis,

@@ -229,4 +229,4 @@ def test_team_in_body_or_query_is_ignored(world: World) -> None:
     assert "B1" not in models
     assert imported.status_code == 200
     with world.services.store.sessions() as session:
-        assert session.get(Rep, "A5").team == "alpha"  # type: ignore[union-attr]
+        assert session.get(Rep, ("alpha", "A5")).team == "alpha"  # type: ignore[union-attr]

@@ -60,8 +60,8 @@ def test_recorded_session_gets_readable_ids_and_is_stored(loaded: Services) -> N
     assert first.commitment_ids == ["s-A1-2026-11-10-1-c1", "s-A1-2026-11-10-1-c2"]
     assert (second.session_id, second.commitment_ids) == ("s-A1-2026-11-10-2", [])
     with loaded.store.sessions() as s:
-        stored = {c.session_id for c in Store.coaching_sessions(s, "A1")}
-        commitments = {c.commitment_id: c.status for c in Store.commitments(s, "A1")}
+        stored = {c.session_id for c in Store.coaching_sessions(s, "alpha", "A1")}
+        commitments = {c.commitment_id: c.status for c in Store.commitments(s, "alpha", "A1")}
     assert {"S1", first.session_id, second.session_id} == stored
     assert commitments["s-A1-2026-11-10-1-c2"] == "open"
 
@@ -106,8 +106,10 @@ def test_another_teams_rep_or_commitment_is_not_found_like_a_missing_one(loaded:
         messages.append(str(caught.value).replace(cid, "ID"))
     assert messages[0] == messages[1] and messages[2] == messages[3]
     with loaded.store.sessions() as s:
-        assert [c.status for c in Store.commitments(s, "A1") if c.commitment_id == "K2"] == ["open"]
-        assert len(Store.coaching_sessions(s, "A1")) == 1
+        assert [
+            c.status for c in Store.commitments(s, "alpha", "A1") if c.commitment_id == "K2"
+        ] == ["open"]
+        assert len(Store.coaching_sessions(s, "alpha", "A1")) == 1
 
 
 def test_a_due_date_before_the_session_is_refused() -> None:
@@ -138,7 +140,7 @@ def test_session_goes_through_the_import_path(loaded: Services) -> None:
     made = record_session(loaded, "alpha", "A1", _session(notes="Asked\u200b for a role-play."))
     with loaded.store.sessions() as s:
         stored = next(
-            x for x in Store.coaching_sessions(s, "A1") if x.session_id == made.session_id
+            x for x in Store.coaching_sessions(s, "alpha", "A1") if x.session_id == made.session_id
         )
     assert stored.notes == "Asked for a role-play."
 

@@ -27,8 +27,9 @@ WHOLE_DRAFT = {"GEN-4", "GRD-5"}
 def _checked(rep_id: str, questions: list[str]) -> GuardReport:
     """The questions as the composer asks them: on one of the rep's calls, citing it."""
     facts = demo_facts(rep_id)
-    with demo_store().sessions() as session:
-        call = Store.calls(session, rep_id)[0]
+    store = demo_store()
+    with store.sessions() as session:
+        call = Store.calls(session, store.rep(session, rep_id).team, rep_id)[0]
     on_call = f"On the {call.account} call on {call.date.isoformat()}"
     draft = QuestionsDraft(
         rep_id=rep_id,

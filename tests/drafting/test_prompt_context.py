@@ -203,7 +203,7 @@ def test_no_record_text_twice_in_a_prompt(demo: Services, kind: str) -> None:
 def test_a_call_with_summary_and_notes_appears_once(demo: Services) -> None:
     """CALL-E02-04 is the debrief's call, a focus call and a retrieval hit (summary, notes)."""
     with demo.store.sessions() as s:
-        call = s.get(Call, "CALL-E02-04")
+        call = s.get(Call, (demo.store.rep(s, "E02").team, "CALL-E02-04"))
         assert call is not None and call.manager_notes
         summary, notes = call.summary, call.manager_notes
     prepared = Drafter(demo, FakeChatModel()).prepare(DraftRequest("debrief", "E02"))

@@ -95,7 +95,12 @@ def test_an_orm_write_moves_only_its_teams_version(loaded: Services) -> None:
     with loaded.store.sessions.begin() as session:
         session.add(
             CoachingSession(
-                session_id="S9", rep_id="A2", date=dt.date(2026, 11, 2), focus="x", notes="y"
+                team="alpha",
+                session_id="S9",
+                rep_id="A2",
+                date=dt.date(2026, 11, 2),
+                focus="x",
+                notes="y",
             )
         )
     with loaded.store.sessions() as session:
@@ -105,16 +110,20 @@ def test_an_orm_write_moves_only_its_teams_version(loaded: Services) -> None:
 
 
 @pytest.mark.parametrize("database", DATABASES, indirect=True)
-def test_a_rep_moving_team_moves_both_versions(loaded: Services) -> None:
+def test_a_rep_id_another_team_also_holds_moves_that_teams_version_only(
+    loaded: Services,
+) -> None:
+    """Rep ids are per team: beta's own A2 is a new rep of beta, alpha's A2 is untouched."""
     with loaded.store.sessions() as session:
         before = current(session)
+        alpha_a2 = session.get(Rep, ("alpha", "A2"))
+        assert alpha_a2 is not None
+        values = {c.name: getattr(alpha_a2, c.name) for c in Rep.__table__.columns}
     with loaded.store.sessions.begin() as session:
-        rep = session.get(Rep, "A2")
-        assert rep is not None
-        rep.team = "beta"
+        session.add(Rep(**(values | {"team": "beta"})))
     with loaded.store.sessions() as session:
         after = current(session)
-    assert after["alpha"] > before["alpha"] and after["beta"] > before["beta"]
+    assert after["alpha"] == before["alpha"] and after["beta"] > before["beta"]
     assert sorted(GuardKnowledge(loaded.store).world("beta", []).facts) == ["A2", "B1"]
 
 
@@ -123,7 +132,7 @@ def test_deleting_a_record_moves_the_version(loaded: Services) -> None:
     """A deletion (a rep's call, as deleting a rep would) is a write like any other."""
     assert "call:CA2" in guard_context(loaded, "A1", "alpha").facts.others["A2"].ids
     with loaded.store.sessions.begin() as session:
-        call = session.get(Call, "CA2")
+        call = session.get(Call, ("alpha", "CA2"))
         assert call is not None
         session.delete(call)
     assert "call:CA2" not in guard_context(loaded, "A1", "alpha").facts.others["A2"].ids
@@ -138,7 +147,12 @@ def test_another_process_write_is_seen(loaded: Services, tmp_path: Path) -> None
     with other.sessions.begin() as session:
         session.add(
             CoachingSession(
-                session_id="S8", rep_id="A2", date=dt.date(2026, 11, 3), focus="x", notes="y"
+                team="alpha",
+                session_id="S8",
+                rep_id="A2",
+                date=dt.date(2026, 11, 3),
+                focus="x",
+                notes="y",
             )
         )
     assert "session:S8" in guard_context(loaded, "A1", "alpha").facts.others["A2"].ids

@@ -43,11 +43,12 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Drafter]:
 
 def _valid_ids(drafter: Drafter) -> set[str]:
     with drafter.services.store.sessions() as s:
+        team = drafter.services.store.rep(s, REP).team
         ids = {f"goal:{REP}", f"rating:{REP}"}
-        ids |= {f"activity:{REP}:{a.period}" for a in Store.activity(s, [REP])}
-        ids |= {f"call:{c.call_id}" for c in Store.calls(s, REP)}
-        ids |= {f"session:{x.session_id}" for x in Store.coaching_sessions(s, REP)}
-        ids |= {f"commitment:{c.commitment_id}" for c in Store.commitments(s, REP)}
+        ids |= {f"activity:{REP}:{a.period}" for a in Store.activity(s, team, [REP])}
+        ids |= {f"call:{c.call_id}" for c in Store.calls(s, team, REP)}
+        ids |= {f"session:{x.session_id}" for x in Store.coaching_sessions(s, team, REP)}
+        ids |= {f"commitment:{c.commitment_id}" for c in Store.commitments(s, team, REP)}
     return ids | {f"card:{c}" for c in framework(drafter.services.settings.knowledge_dir).card_ids}
 
 

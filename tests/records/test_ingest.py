@@ -191,7 +191,7 @@ def test_changed_rows_update(services: Services, two_teams: TeamFiles, tmp_path:
     assert report.chunks_embedded == 1
     assert _row_counts(services)["commitments"] == 1
     with services.store.sessions() as s:
-        assert "15% off" in (s.get(Call, "CA1") or Call()).summary
+        assert "15% off" in (s.get(Call, ("alpha", "CA1")) or Call()).summary
 
 
 def test_shorter_transcript_removes_stale_chunks(
@@ -221,14 +221,14 @@ def test_invisible_characters_are_stripped(
     two_teams.calls[0]["summary"] = "Pri\u200bcing\u202e came up\u2066 early\x07."
     ingest(services.store, services.indexer, two_teams.write(tmp_path))
     with services.store.sessions() as s:
-        assert (s.get(Call, "CA1") or Call()).summary == "Pricing came up early."
+        assert (s.get(Call, ("alpha", "CA1")) or Call()).summary == "Pricing came up early."
 
 
 def test_id_owned_by_another_rep_is_refused(
     services: Services, two_teams: TeamFiles, tmp_path: Path
 ) -> None:
     ingest(services.store, services.indexer, two_teams.write(tmp_path / "v1"))
-    moved = TeamFiles(calls=[dict(two_teams.calls[2], rep_id="A1")])
+    moved = TeamFiles(calls=[dict(two_teams.calls[1], rep_id="A1")])  # A2's call, same team
     error = _one(_errors_after(services, moved.write(tmp_path / "v2")), "calls.jsonl", 1, "call_id")
     assert "belongs to another rep" in error.message
 
@@ -239,12 +239,21 @@ def _errors_after(services: Services, paths: list[Path]) -> list[RowError]:
     return caught.value.errors
 
 
-def test_team_change_moves_chunks(services: Services, two_teams: TeamFiles, tmp_path: Path) -> None:
+def test_a_rep_row_of_another_team_is_that_teams_own_rep(
+    services: Services, two_teams: TeamFiles, tmp_path: Path
+) -> None:
+    """Rep ids are per team: A2 in beta is a new rep of beta; alpha's A2 keeps its records."""
     ingest(services.store, services.indexer, two_teams.write(tmp_path / "v1"))
     two_teams.reps[1]["team"] = "beta"
-    ingest(services.store, services.indexer, [two_teams.write(tmp_path / "v2")[0]])
-    assert _chunk_count(services, "alpha") == 1
-    assert _chunk_count(services, "beta") == 3
+    report = ingest(services.store, services.indexer, [two_teams.write(tmp_path / "v2")[0]])
+    assert (report.files[0].inserted, report.files[0].unchanged) == (1, 2)
+    assert _chunk_count(services, "alpha") == 2
+    assert _chunk_count(services, "beta") == 2
+    with services.store.sessions() as s:
+        assert {r.team for r in s.scalars(select(Rep).where(Rep.rep_id == "A2"))} == {
+            "alpha",
+            "beta",
+        }
 
 
 def test_unrecognised_file_name(services: Services, tmp_path: Path) -> None:
@@ -331,7 +340,7 @@ def test_commit_checks_the_rows_again(
     mine.call("CN1", "A1", summary="Mine.")
     prepared = prepare(services.store, services.indexer, mine.write(tmp_path / "mine"))
     theirs = TeamFiles()
-    theirs.call("CN1", "B1", summary="Theirs, written first.")
+    theirs.call("CN1", "A2", summary="Theirs, written first.")
     ingest(services.store, services.indexer, theirs.write(tmp_path / "theirs"))
     with pytest.raises(ImportValidationError) as caught:
         commit(services.store, services.indexer, prepared)
@@ -340,4 +349,4 @@ def test_commit_checks_the_rows_again(
         "Fix: give this row a new id"
     ]
     with services.store.sessions() as s:
-        assert (s.get(Call, "CN1") or Call()).rep_id == "B1"
+        assert (s.get(Call, ("alpha", "CN1")) or Call()).rep_id == "A2"

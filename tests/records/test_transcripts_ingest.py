@@ -34,7 +34,7 @@ def _team(**call: object) -> TeamFiles:
 
 def _stored(services: Services, call_id: str = "C1") -> str:
     with services.store.sessions() as s:
-        call = s.get(Call, call_id)
+        call = s.get(Call, ("alpha", call_id))
         assert call is not None
         return call.transcript or ""
 
@@ -159,7 +159,7 @@ def test_a_two_hour_transcript_is_chunked_within_the_token_limits(
     vtt.write_text(two_hour_vtt(), encoding="utf-8")
     ingest(services.store, services.indexer, [*paths, vtt])
     with services.store.sessions() as s:
-        call = s.get(Call, "C1")
+        call = s.get(Call, ("alpha", "C1"))
         assert call is not None
         chunks = services.indexer.call_chunks(call, "alpha")
     timed = [c for c in chunks if c.field == "transcript"]
@@ -178,7 +178,7 @@ def test_a_two_hour_transcript_is_chunked_within_the_token_limits(
 def test_chunks_keep_speaker_and_time(services: Services, tmp_path: Path) -> None:
     ingest(services.store, services.indexer, _team(transcript=json.dumps(GONG)).write(tmp_path))
     with services.store.sessions() as s:
-        call = s.get(Call, "C1")
+        call = s.get(Call, ("alpha", "C1"))
         assert call is not None
         (chunk,) = [
             c for c in services.indexer.call_chunks(call, "alpha") if c.field == "transcript"
@@ -205,7 +205,7 @@ def test_redaction_takes_emails_and_phone_numbers_out_on_import(
         "Prospect: Yes, or [phone]. We paid 1,900 on 2026-10-31."
     )
     with services.store.sessions() as s:
-        call = s.get(Call, "C1")
+        call = s.get(Call, ("alpha", "C1"))
         assert call is not None and call.summary == "Mail [email]."
     with pytest.raises(ConfigError, match="COPILOT_REDACT: 'names' is not email, phone"):
         Redactor(["names"], [])

@@ -73,9 +73,8 @@ def out_of_step(services: Services) -> list[str]:
     known: set[str] = set()
     with services.store.sessions() as session:
         for team in Store.teams(session):
-            reps = [r.rep_id for r in Store.reps(session, team)]
             chunks = [
-                c for call in Store.calls_of(session, reps) for c in indexer.call_chunks(call, team)
+                c for call in Store.calls_of(session, team) for c in indexer.call_chunks(call, team)
             ]
             collection = team_collection(team, indexer.embedder_id)
             known.add(collection)

@@ -36,6 +36,8 @@ EVERY_DATABASE = frozenset(
         "tests.store.test_migrations",
         "tests.store.test_concurrency",
         "tests.records.test_ingest",
+        "tests.records.test_ids_per_team",
+        "tests.api.test_ids_per_team",
         "tests.diagnosis.test_diagnoser",
         "tests.batch.test_batch",
         "tests.api.test_batches",

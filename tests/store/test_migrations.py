@@ -15,7 +15,7 @@ from sqlalchemy import Engine, MetaData, insert, inspect, select, text
 from copilot.settings import Settings
 from copilot.store.database import Store, make_engine
 from copilot.store.migrations.upgrade import BASELINE, alembic_config, head, upgrade_schema
-from copilot.store.tables import Base
+from copilot.store.tables import Base, Call, CoachingSession, Commitment, Rep
 
 WHEN = datetime(2026, 11, 3, 9, 30, tzinfo=UTC)
 # One row per table of the baseline schema (the previous release), parents first.
@@ -176,12 +176,13 @@ def _previous_release(engine: Engine) -> None:
             connection.execute(insert(tables.tables[name]), rows)
 
 
-def _contents(engine: Engine) -> dict[str, list[dict[str, Any]]]:
+def _contents(engine: Engine, names: list[str] | None = None) -> dict[str, list[dict[str, Any]]]:
+    names = names or list(ROWS)
     tables = MetaData()
-    tables.reflect(engine, only=list(ROWS))
+    tables.reflect(engine, only=names)
     found = {}
     with engine.connect() as connection:
-        for name in ROWS:
+        for name in names:
             rows = connection.execute(select(tables.tables[name])).mappings()
             found[name] = [_normal(dict(r)) for r in rows]
     return found
@@ -195,6 +196,17 @@ def _normal(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _upgraded(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
+    """The rows as the head holds them: the tables keyed by rep, call, session or commitment id
+    gained their rep's team (revision 0003: ids are unique per team)."""
+    teams = {r["rep_id"]: r["team"] for r in rows["reps"]}
+    out = {}
+    for name, table_rows in rows.items():
+        gains = name in {"activity", "calls", "sessions", "commitments"}
+        out[name] = [_normal(r | {"team": teams[r["rep_id"]]} if gains else r) for r in table_rows]
+    return out
+
+
 def _version(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
@@ -206,11 +218,78 @@ def test_a_previous_release_database_upgrades_with_nothing_lost(settings: Settin
     assert _version(store.engine) == BASELINE
     store.create_schema()  # what `copilot init` and the service's start-up run
     assert _version(store.engine) == head()
-    assert _contents(store.engine) == {
-        name: [_normal(r) for r in rows] for name, rows in ROWS.items()
-    }
+    assert _contents(store.engine) == _upgraded(ROWS)
     assert set(Base.metadata.tables) <= set(inspect(store.engine).get_table_names())
     assert upgrade_schema(store.engine) == "current"
+
+
+# Added to the baseline's rows for a database of revision 0002: a rep of a second team with
+# its own records, a commitment's status change and an approved plan's baseline.
+V0002_ROWS: dict[str, list[dict[str, Any]]] = {
+    "reps": [ROWS["reps"][0] | {"rep_id": "E02", "team": "beta", "email": "bo@example.com"}],
+    "calls": [ROWS["calls"][0] | {"call_id": "C2", "rep_id": "E02"}],
+    "sessions": [ROWS["sessions"][0] | {"session_id": "S2", "rep_id": "E02"}],
+    "commitments": [
+        ROWS["commitments"][0] | {"commitment_id": "K2", "session_id": "S2", "rep_id": "E02"}
+    ],
+    "commitment_updates": [
+        {
+            "id": 1,
+            "commitment_id": "K1",
+            "team": "alpha",
+            "status": "done",
+            "note": "Did it.",
+            "changed_at": WHEN,
+        }
+    ],
+    "plan_baselines": [
+        {
+            "draft_id": 7,
+            "team": "alpha",
+            "rep_id": "E01",
+            "month": "2026-11",
+            "metric": "meetings_per_conversation",
+            "capability": "discovery",
+            "baseline": 0.4,
+            "target": 0.5,
+            "approved_by": "Mia",
+            "approved_at": WHEN,
+        }
+    ],
+}
+
+
+def test_a_two_team_v0002_database_upgrades_and_then_each_team_may_reuse_ids(
+    settings: Settings,
+) -> None:
+    """Revision 0003 (ids per team) keeps every row, gives each its rep's team, and from then
+    on another team can hold the same rep, call, session and commitment ids."""
+    store = Store(settings.sqlalchemy_url)
+    with store.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), "0002_tables_after_baseline")
+        tables = MetaData()
+        tables.reflect(connection)
+        for name, rows in ROWS.items():
+            connection.execute(insert(tables.tables[name]), rows + V0002_ROWS.get(name, []))
+        for name in ("commitment_updates", "plan_baselines"):
+            connection.execute(insert(tables.tables[name]), V0002_ROWS[name])
+    store.create_schema()
+    assert _version(store.engine) == head()
+    everything = {n: ROWS.get(n, []) + V0002_ROWS.get(n, []) for n in {*ROWS, *V0002_ROWS}}
+    found = _contents(store.engine, list(everything))
+    assert found == _upgraded(everything)
+    assert {(c["team"], c["call_id"]) for c in found["calls"]} == {("alpha", "C1"), ("beta", "C2")}
+    with store.sessions.begin() as session:  # beta's own E01, C1, S1 and K1
+        session.add(Rep(**ROWS["reps"][0] | {"team": "beta"}))
+        session.flush()
+        session.add(Call(**ROWS["calls"][0] | {"team": "beta"}))
+        session.add(CoachingSession(**ROWS["sessions"][0] | {"team": "beta"}))
+        session.flush()
+        session.add(Commitment(**ROWS["commitments"][0] | {"team": "beta"}))
+    with store.sessions() as session:
+        assert Store.calls(session, "beta", "E01")[0].call_id == "C1"
+        assert [c.commitment_id for c in Store.commitments(session, "alpha", "E01")] == ["K1"]
+    store.engine.dispose()
 
 
 def test_a_database_made_by_create_all_is_adopted_then_upgraded(settings: Settings) -> None:

@@ -242,7 +242,7 @@ def test_a_failed_import_shows_every_error_and_writes_nothing(
     assert "reps.csv:3 field 'start_date'" in errors.first.inner_text()
     shot(page, "import-errors")
     with web_world.services.store.sessions() as session:
-        assert session.get(Rep, "A950") is None
+        assert session.get(Rep, ("alpha", "A950")) is None
 
 
 def test_every_page_passes_axe(browser: Any, base_url: str, web_world: WebWorld) -> None:

@@ -162,7 +162,7 @@ def test_a_bad_import_writes_nothing_and_names_file_line_field(
     with web_world.services.store.sessions() as session:
         from copilot.store.tables import Rep
 
-        assert session.get(Rep, "A900") is None
+        assert session.get(Rep, ("alpha", "A900")) is None
 
 
 def test_a_valid_import_is_written_and_counted(

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from copilot.errors import RowError
@@ -35,6 +36,16 @@ class TranscriptFile(ParsedFile):
             f"no call '{self.call_id}' in this import or in the records",
             "name the file by its call's call_id, or import the call in calls.jsonl "
             "in the same command",
+        )
+
+    def two_calls(self) -> RowError:
+        """The error for a call id that more than one team holds (the shell only)."""
+        return RowError(
+            self.path.name,
+            0,
+            "",
+            f"call '{self.call_id}' is in more than one team",
+            "import the transcript with --team",
         )
 
 
@@ -97,14 +108,19 @@ def attach(files: list[ParsedFile], paths: list[Path]) -> list[ParsedFile]:
     return out
 
 
-def attach_stored(session: Session, files: list[ParsedFile]) -> None:
-    """Transcript files whose call is not in the import join the stored call, or fail."""
+def attach_stored(session: Session, files: list[ParsedFile], team: str | None = None) -> None:
+    """Transcript files whose call is not in the import join the team's stored call (without a
+    team, the shell's: the one call with that id in any team), or fail."""
     for f in files:
         if not isinstance(f, TranscriptFile) or f.text is None or f.errors:
             continue
-        call = session.get(Call, f.call_id)
-        if call is None:
-            f.errors.append(f.no_call())
+        query = select(Call).where(Call.call_id == f.call_id)
+        if team is not None:
+            query = query.where(Call.team == team)
+        calls = session.scalars(query.limit(2)).all()
+        if len(calls) != 1:
+            f.errors.append(f.no_call() if not calls else f.two_calls())
             continue
+        call = calls[0]
         values = {name: getattr(call, name) for name in CallRow.model_fields}
         f.rows.append((0, CallRow.model_validate(values | {FIELD: f.text})))

@@ -39,6 +39,9 @@ def _main() -> None:
     engine = make_engine(url)
     try:
         with engine.connect() as connection:
+            if connection.dialect.name == "sqlite":  # as `upgrade_schema` does, for 0003
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
             _run(connection)
     finally:
         engine.dispose()
