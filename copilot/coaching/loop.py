@@ -28,7 +28,8 @@ from copilot.coaching.schemas import (
 )
 from copilot.components import Services
 from copilot.errors import AmbiguousIdError, NotFoundError, RowError
-from copilot.records.ingest import Check, commit, prepare
+from copilot.records.ingest import commit, prepare
+from copilot.records.ownership import Check
 from copilot.records.readers import ParsedFile
 from copilot.store.tables import CoachingSession, Commitment, CommitmentUpdate, Rep
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.exc import IntegrityError
 
 from copilot.errors import ImportValidationError, RowError
 from copilot.records.mapping.reader import read_mapped
+from copilot.records.ownership import Check, check_rows, cross_check
 from copilot.records.readers import (
     KINDS,
     Kind,
@@ -35,12 +35,10 @@ from copilot.records.upsert import FileCounts, write_rows
 from copilot.retrieval.indexing import Indexer, SyncPlan
 from copilot.retrieval.vectors import team_collection
 from copilot.store.database import Store
-from copilot.store.tables import Call, CoachingSession, Commitment, Rep
 from copilot.store.versions import bump
 
+COMMIT_ATTEMPTS = 3
 Progress = Callable[[int], None]
-# An extra rule on the rows, read in the session the import reads or writes in (a team scope).
-Check = Callable[[Session, list[ParsedFile]], list[RowError]]
 
 
 @dataclass
@@ -97,129 +95,6 @@ def _names() -> list[str]:
     return ["reps.csv", "activity.csv", "calls.jsonl", "sessions.jsonl"]
 
 
-def _holders(session: Session, files: list[ParsedFile], team: str | None) -> dict[str, set[str]]:
-    """Each rep id with the teams that hold it, stored or in this import's reps rows; with
-    `team`, that team's only (ids are per team: another team's rep is no rep of this one)."""
-    query = select(Rep.rep_id, Rep.team)
-    if team is not None:
-        query = query.where(Rep.team == team)
-    holders: dict[str, set[str]] = {}
-    for rep_id, rep_team in session.execute(query):
-        holders.setdefault(rep_id, set()).add(rep_team)
-    for f in (f for f in files if f.kind == "reps"):
-        for _, row in f.rows:
-            if team in (None, row.team):
-                holders.setdefault(row.rep_id, set()).add(row.team)
-    return holders
-
-
-def _rep_error(f: ParsedFile, line: int, rep_id: str, teams: set[str]) -> RowError:
-    if not teams:
-        return RowError(
-            f.path.name,
-            line,
-            "rep_id",
-            f"unknown rep_id '{rep_id}'",
-            "add the rep to reps.csv and import it first (or in the same command)",
-        )
-    listed = ", ".join(sorted(teams))
-    return RowError(
-        f.path.name,
-        line,
-        "rep_id",
-        f"rep_id '{rep_id}' is in teams {listed}",
-        "import each team's rows with --team",
-    )
-
-
-def _cross_check(
-    session: Session, files: list[ParsedFile], team: str | None = None
-) -> tuple[dict[str, str], list[RowError]]:
-    """Every row's rep must be known, in one team (`team` when given); ids may not move
-    between the reps of a team. Returns rep -> team for the rows that name a rep, and the
-    problems found."""
-    holders = _holders(session, files, team)
-    teams = {rep_id: next(iter(found)) for rep_id, found in holders.items() if len(found) == 1}
-    owners = _existing_owners(session, files, teams)
-    errors: list[RowError] = []
-    for f in files:
-        for line, row in f.rows:
-            if f.kind == "reps":
-                if team not in (None, row.team):
-                    fix = f"set team to '{team}', or import without --team"
-                    message = f"team '{row.team}' is not the import's team '{team}'"
-                    errors.append(RowError(f.path.name, line, "team", message, fix))
-                continue
-            if row.rep_id not in teams:
-                errors.append(_rep_error(f, line, row.rep_id, holders.get(row.rep_id, set())))
-                continue
-            for key, value in _owned_ids(f.kind, row):
-                owner = owners.get((key, teams[row.rep_id], value))
-                if owner is not None and owner != row.rep_id:
-                    errors.append(
-                        RowError(
-                            f.path.name,
-                            line,
-                            key,
-                            f"{key} '{value}' already belongs to another rep",
-                            "give this row a new id",
-                        )
-                    )
-    return teams, errors
-
-
-def _check_rows(
-    session: Session, files: list[ParsedFile], check: Check | None, team: str | None
-) -> dict[str, str]:
-    """The caller's rule first (a scope answers alike for absent and foreign rows), then the
-    import's own; raises with every problem of the first that finds any."""
-    errors = check(session, files) if check else []
-    if errors:
-        raise ImportValidationError(errors)
-    teams, errors = _cross_check(session, files, team)
-    if errors:
-        raise ImportValidationError(errors)
-    return teams
-
-
-def _owned_ids(kind: Kind, row: Any) -> list[tuple[str, str]]:
-    if kind == "calls":
-        return [("call_id", row.call_id)]
-    if kind == "sessions":
-        ids = [("session_id", row.session_id)]
-        return ids + [("commitment_id", c.commitment_id) for c in row.commitments]
-    return []
-
-
-_OWNED: dict[str, Any] = {
-    "call_id": Call,
-    "session_id": CoachingSession,
-    "commitment_id": Commitment,
-}
-
-
-def _existing_owners(
-    session: Session, files: list[ParsedFile], teams: dict[str, str]
-) -> dict[tuple[str, str, str], str]:
-    """(key, team, id) -> the rep of the team that holds the id: ids are per team, so another
-    team's row with the same id is no owner."""
-    wanted: dict[tuple[str, str], set[str]] = {}
-    for f in files:
-        for _, row in f.rows:
-            if f.kind == "reps" or row.rep_id not in teams:
-                continue
-            for key, value in _owned_ids(f.kind, row):
-                wanted.setdefault((key, teams[row.rep_id]), set()).add(value)
-    owners: dict[tuple[str, str, str], str] = {}
-    for (key, team), values in wanted.items():
-        table = _OWNED[key]
-        column = getattr(table, key)
-        query = select(column, table.rep_id).where(table.team == team, column.in_(values))
-        for ident, rep_id in session.execute(query):
-            owners[(key, team, ident)] = rep_id
-    return owners
-
-
 def _plans(indexer: Indexer, files: list[ParsedFile], teams: dict[str, str]) -> list[SyncPlan]:
     """Vector sync plans: the imported calls, in their team's collection."""
     by_team: dict[str, dict[str, Any]] = {}
@@ -259,9 +134,9 @@ def prepare(
     with store.sessions() as session:
         if errors:
             if check is None:  # unscoped (the shell): every problem at once, the ids' too
-                errors += _cross_check(session, files, team)[1]
+                errors += cross_check(session, files, team)[1]
             raise ImportValidationError(errors)
-        teams = _check_rows(session, files, check, team)
+        teams = check_rows(session, files, check, team)
     plans = _plans(indexer, files, teams)
     total = sum(len(p.to_embed) for p in plans)
     done = 0
@@ -281,10 +156,27 @@ def commit(
     store: Store, indexer: Indexer, prepared: PreparedImport, check: Check | None = None
 ) -> IngestReport:
     """Write a prepared import in one transaction, after checking its rows again against the
-    records as they are now; raises ImportValidationError (writing nothing) if they changed."""
+    records as they are now; raises ImportValidationError (writing nothing) if they changed.
+
+    Upserts read, then insert: a concurrent import of the same new rows can insert them first,
+    and this one's insert then fails on the key before any vector is written. The transaction
+    is run again, and finds the rows and updates them (at most `COMMIT_ATTEMPTS` times)."""
+    attempt = 1
+    while True:
+        try:
+            return _commit_once(store, indexer, prepared, check)
+        except IntegrityError:
+            if attempt >= COMMIT_ATTEMPTS:
+                raise
+            attempt += 1
+
+
+def _commit_once(
+    store: Store, indexer: Indexer, prepared: PreparedImport, check: Check | None
+) -> IngestReport:
     report = IngestReport()
     with store.sessions.begin() as session:
-        teams = _check_rows(session, prepared.files, check, prepared.team)
+        teams = check_rows(session, prepared.files, check, prepared.team)
         named = {row.rep_id for f in prepared.files if f.kind != "reps" for _, row in f.rows}
         if any(teams.get(r) != prepared.teams.get(r) for r in named):
             changed = "a rep of this import changed team while it was embedded"

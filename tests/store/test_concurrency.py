@@ -10,7 +10,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
-import pytest
 from sqlalchemy import func, select
 
 from copilot.batch import queue as db
@@ -68,13 +67,6 @@ def test_two_runners_never_claim_the_same_job_or_rep(services: Services, tmp_pat
     assert sorted(claimed) == sorted(reps)  # each rep exactly once, whoever won it
 
 
-# xfail_strict: when copilot/records fixes it, this XPASSes and fails until the mark goes.
-@pytest.mark.xfail(
-    reason="copilot/records/upsert.py reads then inserts: a concurrent import of the same new "
-    "rows loses the race with an IntegrityError on SQLite and PostgreSQL alike; fix: retry "
-    "ingest.commit's transaction on IntegrityError (the retry finds the rows and updates them)",
-    raises=AssertionError,
-)
 def test_concurrent_imports_of_the_same_files_upsert_once(
     services: Services, tmp_path: Path
 ) -> None:
