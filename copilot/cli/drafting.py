@@ -193,7 +193,9 @@ def ask(
     team: TeamOpt = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Ask about a rep; the answer streams, then the guard checks it."""
+    """Ask about a rep. The answer is guarded before it is shown (a failing one gives way to
+    the grounded answer from the record); with COPILOT_CHAT_STREAM=raw the model's text streams
+    as it comes and the verdict follows it."""
     from copilot.chat.answers import ChatService
     from copilot.drafting.markdown import to_markdown
     from copilot.llm.chat_model import build_chat_model
@@ -201,7 +203,10 @@ def ask(
     services = _services()
     chat = ChatService(services, build_chat_model(services.settings))
     stream = chat.stream(chat.prepare(team, rep, question))
-    for piece in stream:
+    raw = services.settings.chat_stream == "raw"
+    # guarded (the default): nothing the guard has not passed reaches the screen, so an
+    # injected line the model obeyed is never shown, even for a moment
+    for piece in stream if raw else stream.guarded():
         if not as_json:
             out.print(piece, end="", markup=False, highlight=False)
     answer = stream.finish()
@@ -210,11 +215,15 @@ def ask(
         return
     out.print()
     out.print(verdict_table(answer.result.guard, answer.result.source))
-    if answer.replacement is not None:
+    if raw and answer.replacement is not None:
         out.print(
             Markdown(
                 "**Grounded answer from the record instead:**\n\n" + to_markdown(answer.replacement)
             )
+        )
+    elif answer.replacement is not None:
+        out.print(
+            "The model's answer failed the guard: above is the grounded answer from the record."
         )
 
 

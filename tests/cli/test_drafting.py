@@ -79,13 +79,14 @@ def test_endpoint_outage_is_a_clear_error(shell: Services, script: Script) -> No
     assert "429" in result.stderr
 
 
-def test_ask_streams_then_guards(shell: Services, script: Script) -> None:
+def test_ask_shows_only_the_guarded_answer_by_default(shell: Services, script: Script) -> None:
     script.replies.append("Work smarter, not harder, and be more confident.")
     result = runner.invoke(app, ["ask", "C03", "What should I focus on?"])
     assert result.exit_code == 0, result.output
-    assert "Work smarter, not harder" in result.stdout  # streamed as it came
-    assert "source: composer" in result.stdout  # then replaced by the grounded answer
+    assert "Work smarter" not in result.stdout  # the failing answer never reaches the screen
+    assert "source: composer" in result.stdout
     assert "closing" in result.stdout
+    assert "failed the guard" in result.stdout
     assert script.requests[0]["stream"] is True
 
 
@@ -100,13 +101,15 @@ def composed_answer(services: Services, rep: str, question: str = QUESTION) -> s
     return str(out.model_dump()["answer"])
 
 
-def test_ask_shows_the_grounded_answer_after_the_failing_one(
-    shell: Services, script: Script
+def test_ask_raw_streams_then_shows_the_grounded_answer(
+    shell: Services, script: Script, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("COPILOT_CHAT_STREAM", "raw")
+    get_settings.cache_clear()
     script.replies.append(GENERIC)
     result = runner.invoke(app, ["ask", "C03", QUESTION])
     assert result.exit_code == 0, result.output
-    streamed = result.stdout.index("Work smarter, not harder")
+    streamed = result.stdout.index("Work smarter, not harder")  # as it came
     verdict = result.stdout.index("source: composer")
     grounded = result.stdout.index("Grounded answer from the record instead")
     assert streamed < verdict < grounded
