@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     api_rate_limit: int = Field(  # a page client's ~300 a minute, doubled (configuration.md)
         default=600, ge=1, description="Requests per minute per manager token; more is 429."
     )
+    api_auth_failures: int = Field(  # tokens are unguessable: this stops floods, not guessing
+        default=30, ge=1, description="Failed sign-ins per minute per client address; more is 429."
+    )
     api_max_in_flight: int = Field(  # a fifth of the 40 worker threads every team shares
         default=8, ge=1, description="Requests in progress per manager token; more is 429."
     )

@@ -67,6 +67,7 @@ def create_app(
         model_factory=model_factory or (lambda: build_chat_model(settings)),
         limiter=RateLimiter(settings.api_rate_limit),
         in_flight=InFlight(settings.api_max_in_flight),
+        failures=RateLimiter(settings.api_auth_failures),
         storage=StorageWatch.of(services),
     )
     state.storage.problems()  # remembers the stores that exist now

@@ -90,6 +90,7 @@ class AppState:
     limiter: RateLimiter
     storage: StorageWatch
     in_flight: InFlight = field(default_factory=lambda: InFlight(8))
+    failures: RateLimiter = field(default_factory=lambda: RateLimiter(30))
     _model: BaseChatModel | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -99,6 +100,25 @@ class AppState:
             if self._model is None:
                 self._model = self.model_factory()
             return self._model
+
+    def refused_sign_in(self, request: Request) -> float | None:
+        """Seconds to wait when the caller's address is over its failed sign-ins, else None."""
+        return self.failures.wait(client_address(request))
+
+    def failed_sign_in(self, request: Request) -> None:
+        """Counts one failed sign-in (an unknown, malformed or revoked token) of the caller."""
+        self.failures.hit(client_address(request))
+
+
+def client_address(request: Request) -> str:
+    """The caller's address as the server sees it (behind a proxy: run uvicorn with
+    `--proxy-headers` so that it is the client's, not the proxy's)."""
+    return request.client.host if request.client else "unknown"
+
+
+TOO_MANY_FAILURES = (
+    "too many failed sign-ins from this address (COPILOT_API_AUTH_FAILURES a minute)"
+)
 
 
 def get_state(request: Request) -> AppState:
@@ -116,17 +136,23 @@ _bearer = HTTPBearer(auto_error=False, description="A manager token from `copilo
 def current_manager(
     state: Annotated[AppState, Depends(get_state)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    request: Request,
 ) -> Iterator[Manager]:
     """The manager behind the bearer token, holding one of its request slots until the response
     is sent; 503 when the storage is lost, 401 without a valid token, 429 over the rate limit or
-    with all its slots held."""
+    with all its slots held, or from an address with too many failed tokens."""
     if state.storage.problems():  # before the token: it too is read from the lost database
         raise ApiError(503, "storage_unavailable", STORAGE_LOST)
     challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise ApiError(401, "unauthenticated", "send 'Authorization: Bearer <token>'", challenge)
+    if (wait := state.refused_sign_in(request)) is not None:
+        raise ApiError(
+            429, "too_many_failures", TOO_MANY_FAILURES, {"Retry-After": str(max(1, round(wait)))}
+        )
     manager = verify_token(state.services.store, credentials.credentials)
     if manager is None:
+        state.failed_sign_in(request)
         reason = "the token is malformed, unknown or revoked"
         raise ApiError(401, "invalid_token", reason, challenge)
     wait = state.limiter.hit(manager.token_id)

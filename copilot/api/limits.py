@@ -241,6 +241,16 @@ class RateLimiter:
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def wait(self, key: str) -> float | None:
+        """Without recording anything: None when one more would be allowed, else the seconds
+        until one is."""
+        now = self.clock()
+        with self._lock:
+            window = self._seen.get(key, deque())
+            while window and now - window[0] >= 60.0:
+                window.popleft()
+            return max(0.0, 60.0 - (now - window[0])) if len(window) >= self.per_minute else None
+
     def hit(self, key: str) -> float | None:
         """Record one request; None when allowed, else the seconds until one is."""
         now = self.clock()

@@ -47,8 +47,12 @@ def signin(
     expected = request.cookies.get(PRE_COOKIE, "")
     if not expected or not hmac.compare_digest(expected.encode(), csrf.encode()):
         return _form(request, "The form expired: sign in again.", status=403)
+    if state.refused_sign_in(request) is not None:
+        message = "Too many failed sign-ins from this address: wait a minute and try again."
+        return _form(request, message, status=429)
     value = sessions.start(state.services.store, token)
     if value is None:
+        state.failed_sign_in(request)
         return _form(request, "That token is unknown or revoked. Ask for a new one.", status=401)
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(

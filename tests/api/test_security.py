@@ -18,6 +18,7 @@ from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from copilot.api.limits import RateLimiter
 from copilot.components import Services
 from copilot.store.tables import (
     ApiToken,
@@ -185,6 +186,8 @@ def test_only_the_allow_list_is_public(world: World) -> None:
         {"Authorization": f"Bearer {UNKNOWN_TOKEN}"},
         {"Authorization": f"Bearer {revoked}"},
     ]
+    # hundreds of bad tokens from one address on purpose: the failure limit is tested below
+    world.app.state.copilot.failures = RateLimiter(100_000)
     with TestClient(world.app) as client:
         for method, path in PUBLIC:
             # a mounted folder: ask for one of its files
@@ -230,3 +233,19 @@ def test_team_in_body_or_query_is_ignored(world: World) -> None:
     assert imported.status_code == 200
     with world.services.store.sessions() as session:
         assert session.get(Rep, ("alpha", "A5")).team == "alpha"  # type: ignore[union-attr]
+
+
+def test_an_address_sending_bad_tokens_is_refused_for_a_minute(world: World) -> None:
+    """Tokens cannot be guessed; a flood of bad ones is still stopped at the door (429), and a
+    good token from the same address waits too, until the minute has passed."""
+    limit = world.services.settings.api_auth_failures
+    bad = {"Authorization": f"Bearer {UNKNOWN_TOKEN}"}
+    with TestClient(world.app) as client:
+        statuses = [client.get("/v1/reps", headers=bad).status_code for _ in range(limit)]
+        refused = client.get("/v1/reps", headers=bad)
+        good_meanwhile = client.get("/v1/reps", headers=world.beta)
+    assert statuses == [401] * limit
+    assert refused.status_code == 429
+    assert refused.json()["error"]["code"] == "too_many_failures"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    assert good_meanwhile.status_code == 429

@@ -218,3 +218,19 @@ def test_the_rep_page_shows_what_a_timed_transcript_measures(
     page = client.get("/reps/A001").text
     assert "What the transcripts show" in page
     assert "rep talk share" in page and 'href="#call-A001-C2"' in page
+
+
+def test_sign_in_refuses_an_address_after_its_failed_tries(web_world: WebWorld) -> None:
+    limit = web_world.services.settings.api_auth_failures
+    with TestClient(web_world.app, base_url="http://127.0.0.1") as client:
+
+        def attempt(token: str) -> int:
+            nonce = re.search(r'name="csrf" value="([^"]+)"', client.get("/signin").text)
+            assert nonce
+            data = {"token": token, "csrf": nonce.group(1)}
+            return client.post("/signin", data=data, follow_redirects=False).status_code
+
+        failed = [attempt("cp_wrong_guess") for _ in range(limit)]
+        refused = attempt(web_world.alpha_token)
+    assert failed == [401] * limit
+    assert refused == 429
