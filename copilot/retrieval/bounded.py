@@ -70,6 +70,12 @@ class WriteGate:
         self._stuck: threading.Thread | None = None
         self._recovery: threading.Thread | None = None
         self._last_try = 0.0
+        self._inside = threading.local()  # set on the thread that runs a gated write
+
+    def within(self) -> bool:
+        """Whether this thread is running a gated write now (a nested write runs directly:
+        the gate's lock is held by the thread waiting on this one)."""
+        return bool(getattr(self._inside, "active", False))
 
     def problem(self) -> str | None:
         """Why writes are refused now; None while they are taken."""
@@ -117,6 +123,7 @@ class WriteGate:
         outcome = _Outcome()
 
         def target() -> None:
+            self._inside.active = True
             try:
                 outcome.value = write()
             except BaseException as exc:  # handed to the caller's thread below

@@ -11,6 +11,7 @@ sync of any size lands whole.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from copilot.errors import VectorStoreError
 from copilot.retrieval.bounded import WriteGate, WriteLimits
 from copilot.retrieval.schemas import Chunk
 
+log = logging.getLogger(__name__)
 FRAMEWORK = "framework"  # the team tag of knowledge chunks, shared by every team
 # Recall@8 against exact search at 100k chunks (benchmarks/retrieval_ef): 0.898 at ef_search
 # 128, 0.963 at 384, 0.989 at 512; 512 keeps >= 0.95 with a margin, well under exact's latency.
@@ -138,10 +140,29 @@ class ChromaVectors:
             )
             # A collection made before `ef_search` moved keeps its old value; set before the
             # index loads in this process, the new one applies at once (benchmarks/retrieval_ef).
-            if ((col.configuration or {}).get("hnsw") or {}).get("ef_search") != HNSW["ef_search"]:
-                col.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+            ef = ((col.configuration or {}).get("hnsw") or {}).get("ef_search")
+            if ef != HNSW["ef_search"] and not self._move_ef_search(name, col):
+                return col  # read with the old value now; moved when writes are taken
             self._collections[name] = col
         return self._collections[name]
+
+    def _move_ef_search(self, name: str, col: Any) -> bool:
+        """Set the measured `ef_search` on a collection made before it: a write, so it goes
+        through the gate (bounded in time, refused while writes are) unless it is already
+        inside a gated write. False when the gate refuses it now."""
+
+        def modify() -> None:
+            col.modify(configuration={"hnsw": {"ef_search": HNSW["ef_search"]}})
+
+        if self.gate.within():
+            modify()
+            return True
+        try:
+            self.gate.run(f"setting ef_search on {name}", 0, modify)
+        except VectorStoreError as exc:  # refused or failed: the gate says which
+            log.warning("ef_search of %s left as it was for now: %s", name, exc)
+            return False
+        return True
 
     def hashes(self, collection: str, where: dict[str, Any] | None) -> dict[str, str]:
         """Stored chunk id -> content hash for the records matching `where` (None: all)."""

@@ -82,3 +82,20 @@ def test_a_collection_made_before_the_setting_gets_the_measured_ef_search(tmp_pa
     )
     col = ChromaVectors(tmp_path / "chroma")._collection("team-old")
     assert col.configuration["hnsw"]["ef_search"] == HNSW["ef_search"] != 16
+
+
+def test_moving_ef_search_is_a_gated_write(tmp_path: Path) -> None:
+    """The move is a write: while the gate refuses writes, a read opens the old collection as
+    it is (no write outside the gate, which could hang after a full disk); once writes are
+    taken again, the next opening moves it."""
+    ChromaVectors(tmp_path / "chroma")._client.create_collection(
+        "team-old", embedding_function=None, configuration={"hnsw": {**HNSW, "ef_search": 16}}
+    )
+    vectors = ChromaVectors(tmp_path / "chroma")
+    vectors.gate._problem = "a vector write failed (test)"  # as after a failed write
+    assert vectors.count("team-old") == 0  # the read works
+    col = vectors._client.get_collection("team-old")
+    assert col.configuration["hnsw"]["ef_search"] == 16  # and wrote nothing
+    vectors.gate._problem = None  # recovered
+    moved = vectors._collection("team-old")
+    assert moved.configuration["hnsw"]["ef_search"] == HNSW["ef_search"]
