@@ -166,9 +166,20 @@ def _stages_named(text: str) -> str:
     return _STAGE.sub(swap, text)
 
 
+# The buyer's own closing ("the five days of closing", "month-end close", "closing the books")
+# is their business process, not the sales capability.
+_BUYERS_CLOSE = re.compile(
+    r"\b(?:(?:days?|weeks?|hours?)\s+of|month-?end|year-?end|quarter-?end|payroll|period|books?"
+    r"|fiscal|financial|accounting|escrow|loan|mortgage)\s+clos(?:e|es|ing)\b"
+    r"|\bclos(?:e|es|ing)\s+(?:of\s+)?(?:the\s+)?(?:books|payroll|month|period|quarter|year)\b",
+    re.I,
+)
+
+
 def capability_scores(text: str) -> dict[Capability, int]:
-    """Each capability's keyword weight in the text (stage pairs read as their capability)."""
-    text = _stages_named(text)
+    """Each capability's keyword weight in the text (stage pairs read as their capability; the
+    buyer's own closing is no sales closing)."""
+    text = _BUYERS_CLOSE.sub(" ", _stages_named(text))
     return {cap: sum(w for p, w in rules if p.search(text)) for cap, rules in _COMPILED.items()}
 
 

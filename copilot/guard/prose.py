@@ -1,7 +1,8 @@
 """Splits pasted text or Markdown into units: bullets, numbered lines, role lines, sentences.
 
 A line is one unit (answers and long paragraphs are split into sentences); headings and short
-`Label:` prefixes become its section, and `Manager:`/`Rep:` prefixes give the speaker.
+`Label:` prefixes become its section, and `Manager:`/`Rep:` prefixes give the speaker. A
+Markdown table's row is one unit: its week from a "week" column, its text from the others.
 """
 
 from __future__ import annotations
@@ -33,6 +34,10 @@ _ROLE = re.compile(
 _LABEL = re.compile(r"^(?P<label>[A-Z][\w'’ /&()+-]{0,50}?)\s*[:：]\s+(?P<text>\S.*)$")
 _WEEK = re.compile(r"\b(?:week|wk)\s*(?P<n>[1-9])\b", re.I)
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"”’')\]]))\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_TABLE_ROW = re.compile(r"^\|.*\|$")
+_TABLE_RULE = re.compile(r"^\|?(?:\s*:?-{2,}:?\s*\|)+\s*:?-*:?\s*\|?$")
+# Columns that label a row rather than say what to do (the row's week number, its kind).
+_LABEL_COLUMNS = {"week", "wk", "type", "kind", "#", "no", "no.", "day", "date", "when"}
 _MANAGER = {"manager", "coach", "mgr", "m", "me", "you"}
 _REP = {"rep", "r", "seller", "ae", "salesperson"}
 
@@ -42,8 +47,19 @@ def split_text(text: str, kind: DraftKind) -> list[Unit]:
     units: list[Unit] = []
     section, week = "", None
     titles: list[str] = []  # headings left with no lines of their own
+    header: list[str] | None = None  # the columns of the table being read
     for raw in clean_text(text).split("\n"):
         line = raw.strip()
+        if _TABLE_ROW.match(line):
+            if _TABLE_RULE.match(line):
+                continue
+            cells = _cells(line)
+            if header is None:
+                header = [_strip(c).lower() for c in cells]
+                continue
+            units += _row_units(header, cells, section, week, titles)
+            continue
+        header = None
         if not line or _RULE.match(line) or line.startswith("```"):
             continue
         heading = _heading(line)
@@ -55,6 +71,28 @@ def split_text(text: str, kind: DraftKind) -> list[Unit]:
         found = _line_units(line, section, week, kind)
         units += [u.model_copy(update={"titles": " / ".join(titles)}) for u in found]
     return units
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")]
+
+
+def _row_units(
+    header: list[str], cells: list[str], section: str, week: int | None, titles: list[str]
+) -> list[Unit]:
+    """One table row as a unit: the week from its "week" column, the text from the columns
+    that say what to do (evidence ids kept, in brackets, so they are checked as written)."""
+    named = dict(zip(header, cells, strict=False))
+    number = re.search(r"\d+", named.get("week", named.get("wk", "")))
+    row_week = int(number.group(0)) if number else week
+    kept = [(h, _strip(c)) for h, c in zip(header, cells, strict=False) if h not in _LABEL_COLUMNS]
+    ids = [c for h, c in kept if c and h == "evidence"]
+    words = [c for h, c in kept if c and h != "evidence"]
+    body = "; ".join(words) + (f" ({', '.join(ids)})" if ids else "")
+    if not body.strip():
+        return []
+    label = f"Week {row_week}" if row_week is not None else section
+    return [Unit(text=body, section=label, week=row_week, titles=" / ".join(titles))]
 
 
 def _heading(line: str) -> str | None:

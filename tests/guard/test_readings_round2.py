@@ -386,3 +386,28 @@ def test_a_title_heading_counts_for_the_facts_a_draft_must_reference() -> None:
     must = ["call:TEL-20260305-02"]
     assert coverage_findings(titled, daisuke, must) == []
     assert coverage_findings(split_text("## Debrief\n" + body, "debrief"), daisuke, must) != []
+
+
+def test_a_markdown_table_row_is_one_action_with_its_week() -> None:
+    from copilot.guard.focus import actions
+    from copilot.guard.prose import split_text
+
+    text = (
+        "**Why:** the rate is low.\n\n"
+        "| week | type | action | evidence |\n|---|---|---|---|\n"
+        "| 1 | observe | Listen back to the Jimboomba review | call:C000504 |\n"
+        "| 2 | practise | Role-play the Logan opening with Bec | call:C000503 |\n"
+    )
+    rows = actions(split_text(text, "plan"), False)
+    assert [(u.week, u.text) for u in rows] == [
+        (1, "Listen back to the Jimboomba review (call:C000504)"),
+        (2, "Role-play the Logan opening with Bec (call:C000503)"),
+    ]
+
+
+def test_the_buyers_own_closing_is_no_sales_closing() -> None:
+    from copilot.guard.focus import classify
+
+    assert classify("Mark the moment Eduardo mentions the five days of closing.") is None
+    assert classify("Ask how the month-end close runs today and who owns it.") != "closing"
+    assert classify("Ask for the signature and a start date before the call ends.") == "closing"
