@@ -22,8 +22,9 @@ from copilot.guard.coverage import default_must_reference, is_id
 from copilot.guard.facts import OthersCache, build_facts
 from copilot.guard.focus import inferred_focus
 from copilot.guard.gate import check
-from copilot.guard.mentions import NumberKind, NumberMention, numbers, quotes
+from copilot.guard.mentions import NumberKind, NumberMention, numbers
 from copilot.guard.names import normal
+from copilot.guard.quoted import quotes
 from copilot.guard.rates import number_matches
 from copilot.guard.report import Finding, GuardReport
 from copilot.guard.unit import Unit

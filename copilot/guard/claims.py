@@ -14,12 +14,7 @@ from copilot.guard.closed_world import FactIndex, NumberFact, RepFacts
 from copilot.guard.dates import check_dates
 from copilot.guard.durations import check_durations
 from copilot.guard.grounding import Grounding, missing_finding
-from copilot.guard.mentions import (
-    NumberMention,
-    metric_near,
-    numbers,
-    quotes,
-)
+from copilot.guard.mentions import NumberMention, numbers
 from copilot.guard.names import (
     COMMON,
     CONNECTORS,
@@ -30,6 +25,7 @@ from copilot.guard.names import (
     parts,
     split_and,
 )
+from copilot.guard.quoted import quotes
 from copilot.guard.rates import RULE as UNIT_RULE
 from copilot.guard.rates import (
     changed_rate,
@@ -41,6 +37,7 @@ from copilot.guard.rates import (
     unsupported_ratios,
 )
 from copilot.guard.report import Finding
+from copilot.guard.stage_names import metric_near
 from copilot.guard.status import check_commitments, check_quadrant
 from copilot.guard.unit import Unit
 

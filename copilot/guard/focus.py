@@ -135,7 +135,7 @@ _SKIPPED = re.compile(r"park|checkpoint|manager|commit|metric|success|baseline|t
 
 
 _BY_PAIR = {(s.entering.rstrip("s"), s.leaving.rstrip("s")): s.capability for s in funnel.STAGES}
-# A team's own stage words (mentions.STAGE_WORDS), each read as the funnel's stage.
+# A team's own stage words (stage_names.STAGE_WORDS), each read as the funnel's stage.
 _SYNONYM = {
     "connect": "conversation",
     "visit": "meeting",

@@ -16,9 +16,10 @@ from copilot.drafting.schemas import PlanDraft, SuccessMetric
 from copilot.guard.citations import resolves
 from copilot.guard.closed_world import FactIndex
 from copilot.guard.focus_links import percent_matches
-from copilot.guard.mentions import Approx, approximation, metric_near
+from copilot.guard.mentions import Approx, approximation
 from copilot.guard.rates import APPROX_POINTS
 from copilot.guard.report import Finding
+from copilot.guard.stage_names import metric_near
 from copilot.guard.unit import Unit
 
 TOLERANCE = 0.001

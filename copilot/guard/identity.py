@@ -18,8 +18,9 @@ from itertools import pairwise
 
 from copilot.guard.closed_world import FactIndex
 from copilot.guard.generic import SYNONYMS, load_bank
-from copilot.guard.mentions import bare_ids, evidence_ids, numbers, quotes
+from copilot.guard.mentions import bare_ids, evidence_ids, numbers
 from copilot.guard.names import COMMON, normal
+from copilot.guard.quoted import quotes
 from copilot.guard.rates import number_matches
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit

@@ -1,4 +1,5 @@
-"""What a piece of text asserts: numbers with their unit, dates, quotes and evidence ids.
+"""What a piece of text asserts: numbers with their unit, dates and evidence ids (quotes:
+`quoted.py`; the funnel metric a number names: `stage_names.py`).
 
 The same extractors read the rep's record (to build facts) and a draft (to find claims), so
 both sides are parsed alike. Names live in `names`.
@@ -339,55 +340,6 @@ def _mention(m: re.Match[str], text: str) -> NumberMention:
     )
 
 
-# "67 of your 179 meetings became demos": a stage named in prose, up to six words apart.
-_BECAME = r"\s+(?:\S+\s+){0,6}?(?:became|become|becoming|turned\s+into|turn\s+into|converted"
-_BECAME += r"\s+(?:to|into)|convert\s+(?:to|into)|led\s+to|went\s+to|moved\s+to|progressed\s+to"
-_BECAME += r"|ended\s+(?:up\s+)?(?:as|in))\s+(?:a\s+|an\s+)?"
-# What teams call each stage: a dental distributor's visits and trials are the funnel's
-# meetings and demos, a distributor's quotes are its proposals.
-STAGE_WORDS = {
-    "dials": r"(?:dials?|calls?\s+made)",
-    "conversations": r"(?:conversations?|connects?)",
-    "meetings": r"(?:meetings?|visits?|appointments?)",
-    "demos": r"(?:demos?|trials?|pilots?|presentations?)",
-    "proposals": r"(?:proposals?|quotes?|quotations?|offers?)",
-    "wins": r"(?:wins?|close|closed\s+deals?|orders?)",
-}
-_W = STAGE_WORDS
-_TO = r"\s*(?:->|→|-?to-?)\s*"
-_METRICS = {
-    "attainment": r"attainment|of\s+(?:your\s+)?quota|to\s+quota",
-    "dials->conversations": rf"{_W['dials']}{_TO}{_W['conversations']}|connect(?:ion)?\s+rate"
-    rf"|dials?{_BECAME}conversations?|dials?\s+(?:\S+\s+){{0,6}}?connected",
-    "conversations->meetings": rf"{_W['conversations']}{_TO}{_W['meetings']}|meeting\s+rate"
-    rf"|visit\s+rate|conversations?{_BECAME}{_W['meetings']}",
-    "meetings->demos": rf"{_W['meetings']}{_TO}{_W['demos']}|(?:demo|trial)\s+rate"
-    rf"|{_W['meetings']}{_BECAME}{_W['demos']}",
-    "demos->proposals": rf"{_W['demos']}{_TO}{_W['proposals']}|(?:proposal|quote)\s+rate"
-    rf"|{_W['demos']}{_BECAME}{_W['proposals']}",
-    "proposals->wins": rf"{_W['proposals']}{_TO}(?:wins?|close|orders?)"
-    rf"|(?:win|close|closing)\s+rate|{_W['proposals']}{_BECAME}(?:wins?|deals?|signed|orders?)"
-    rf"|{_W['proposals']}\s+(?:\S+\s+){{0,3}}?(?:closed|close|won|signed)\b|won\s+(?:\S+\s+){{0,3}}?of\s+"
-    r"(?:your\s+|her\s+|his\s+|their\s+)?(?:\S+\s+)?(?:proposals|quotes)",
-}
-_METRIC = re.compile("|".join(f"(?P<m{i}>{rx})" for i, rx in enumerate(_METRICS.values())), re.I)
-METRIC_REACH = 60
-
-
-def metric_near(text: str, start: int, end: int) -> str | None:
-    """The funnel metric named closest to a number ("close rate", "proposals->wins")."""
-    lo = max(0, start - METRIC_REACH)
-    names = list(_METRICS)
-    best: tuple[int, str] | None = None
-    for m in _METRIC.finditer(text[lo : end + METRIC_REACH // 2]):
-        at = lo + m.start()
-        distance = start - (lo + m.end()) if at < start else at - end
-        name = names[int(str(m.lastgroup)[1:])]
-        if best is None or distance < best[0]:
-            best = (distance, name)
-    return best[1] if best else None
-
-
 def dates(text: str) -> list[DateMention]:
     """Calendar dates: ISO, "Oct 14", "October 14th, 2026", "14 October"."""
     out: list[DateMention] = []
@@ -431,44 +383,3 @@ def id_family(token: str) -> str:
     "" for an id with no separator before its digits."""
     m = re.match(r"^((?:[A-Za-z]+[-_/])+)", token)
     return m.group(1) if m else ""
-
-
-@dataclass(frozen=True)
-class QuoteMention:
-    """Quoted words; `claimed` when the draft presents them as said or written in the record."""
-
-    text: str
-    claimed: bool
-
-
-_DOUBLE_QUOTE = re.compile(r"[\"“”«»]([^\"“”«»\n]{2,400}?)[\"“”«»]")
-_SINGLE_QUOTE = re.compile(
-    r"(?<![\w'’])['‘]((?:[^'‘’\n]|['’](?=[A-Za-z])){2,400}?)['’](?![A-Za-z])"
-)
-# A quote after these words is a line to try, not a claim about what was said.
-_PRESCRIBED = re.compile(
-    r"\b(?:try|trying|say|saying|says|ask|asking|use|using|open\s+with|close\s+with|line|lines"
-    r"|phrase|script|wording|words\s+like|something\s+like|for\s+example|e\.g\.|such\s+as"
-    r"|practi[sc]e|practi[sc]ing|rehearse|propose|suggest|respond\s+with|reply\s+with"
-    r"|answer\s+with|question|questions|instead\s+of|rather\s+than|like|with|swap|replace"
-    r"|could\s+be|would\s+be|sounds\s+like|as\s+in|not|never|avoid|avoiding)\b\W*$",
-    re.I,
-)
-_REPORTED = re.compile(
-    r"\b(?:said|told|wrote|answered|replied|asked|mentioned|called\s+it|put\s+it|noted|volunteered"
-    r"|admitted|claimed|described|words|quoted)\b",
-    re.I,
-)
-
-
-def quotes(text: str) -> list[QuoteMention]:
-    """Quoted spans, double or single quotes, each marked as claimed or prescribed."""
-    out: list[QuoteMention] = []
-    for pattern in (_DOUBLE_QUOTE, _SINGLE_QUOTE):
-        for m in pattern.finditer(text):
-            before = text[max(0, m.start() - 60) : m.start()]
-            before = re.split(r"[.!?;]\s", before)[-1]
-            prescribed = bool(_PRESCRIBED.search(before)) and not _REPORTED.search(before)
-            out.append(QuoteMention(m.group(1).strip(), claimed=not prescribed))
-        text = mask(text, [pattern])
-    return out

@@ -12,7 +12,8 @@ from dataclasses import replace
 from itertools import pairwise
 
 from copilot.guard.closed_world import NumberFact, RepFacts
-from copilot.guard.mentions import NumberKind, NumberMention, metric_near, numbers
+from copilot.guard.mentions import NumberKind, NumberMention, numbers
+from copilot.guard.stage_names import metric_near
 
 RATE_TOLERANCE = 0.15
 APPROX_POINTS = 2.0  # a rate or a gap marked approximate: within 2 percentage points

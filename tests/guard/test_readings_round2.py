@@ -10,7 +10,7 @@ import pytest
 from copilot.drafting.schemas import PrecallDraft, RoleplayDraft
 from copilot.evals.calibration import CALIBRATION_DIR, rep_facts
 from copilot.guard import FactIndex, Finding, check, numbers
-from copilot.guard.mentions import metric_near
+from copilot.guard.stage_names import metric_near
 from copilot.guard.unit import Unit
 from copilot.guard.units import split_role_frames
 from tests.support.guard_cases import cliches
@@ -206,7 +206,7 @@ def test_every_commitment_dropped_means_every_one() -> None:
 
 
 def test_a_line_not_to_say_is_no_quote_and_a_listen_back_is_no_tell() -> None:
-    from copilot.guard.mentions import quotes
+    from copilot.guard.quoted import quotes
     from copilot.guard.speech import label
 
     (q,) = quotes("He gets a dated next step, not 'I'll see how I go'.")
