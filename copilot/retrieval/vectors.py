@@ -41,6 +41,15 @@ class Hit:
     distance: float
 
 
+def close_http_sessions(system: Any) -> None:
+    """Close the HTTP sessions of a Chroma client system (one per server, shared by its
+    clients): left open, their sockets close at some later garbage collection, with a warning."""
+    for component in system._instances.values():
+        session = getattr(component, "_session", None)
+        if session is not None and hasattr(session, "close"):
+            session.close()
+
+
 def team_collection(team: str, embedder_id: str) -> str:
     """A team's collection: a readable slug plus a hash of the team and the embedder.
 
@@ -110,10 +119,7 @@ class ChromaVectors:
         if system is not None and self._url:
             # a failed server's session holds sockets; a failed disk's system is left unstopped
             # (stopping it can hang in the bindings after a full disk)
-            for component in system._instances.values():
-                session = getattr(component, "_session", None)
-                if session is not None and hasattr(session, "close"):
-                    session.close()
+            close_http_sessions(system)
         self._collections.clear()
         self._open()
 

@@ -157,11 +157,10 @@ def _close_http_clients() -> None:
     their sockets warn at exit)."""
     from chromadb.api.shared_system_client import SharedSystemClient
 
+    from copilot.retrieval.vectors import close_http_sessions
+
     for system in SharedSystemClient._identifier_to_system.values():
-        for component in system._instances.values():
-            session = getattr(component, "_session", None)
-            if session is not None and hasattr(session, "close"):
-                session.close()
+        close_http_sessions(system)
     SharedSystemClient.clear_system_cache()
 
 
