@@ -13,8 +13,9 @@ import re
 from dataclasses import dataclass
 
 from copilot.diagnosis.schemas import Capability
+from copilot.guard.capabilities import TAXONOMY_VERSION, capability_scores, classify
 from copilot.guard.closed_world import FactIndex
-from copilot.guard.focus import TAXONOMY_VERSION, actions, capability_scores, classify
+from copilot.guard.focus import actions
 from copilot.guard.mentions import bare_ids, evidence_ids
 from copilot.guard.report import Finding
 from copilot.guard.unit import Unit

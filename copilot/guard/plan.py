@@ -14,8 +14,9 @@ from copilot.drafting.schemas import (
     QuestionsDraft,
     RoleplayDraft,
 )
+from copilot.guard.capabilities import ALIASES, capability_scores
 from copilot.guard.closed_world import FactIndex
-from copilot.guard.focus import ALIASES, capability_scores, declared, focus_findings
+from copilot.guard.focus import declared, focus_findings
 from copilot.guard.focus_links import focus_evidence, link_findings, measures_focus
 from copilot.guard.focus_metric import metric_findings
 from copilot.guard.report import Finding

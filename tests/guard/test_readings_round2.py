@@ -406,7 +406,7 @@ def test_a_markdown_table_row_is_one_action_with_its_week() -> None:
 
 
 def test_the_buyers_own_closing_is_no_sales_closing() -> None:
-    from copilot.guard.focus import classify
+    from copilot.guard.capabilities import classify
 
     assert classify("Mark the moment Eduardo mentions the five days of closing.") is None
     assert classify("Ask how the month-end close runs today and who owns it.") != "closing"
